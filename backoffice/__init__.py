@@ -1,0 +1,110 @@
+"""Intrlume Back Office: one Flask application with four faces over one service layer."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from config import DEFAULT_SECRET_KEY, Config
+
+from . import db
+from .extensions import bootstrap, csrf, limiter, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None) -> Flask:
+    """Build an app: config → extensions → database → faces → CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    _refuse_unsafe_production(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    db.init_database(app)
+    _register_faces(app)
+    _register_request_hooks(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
+        DEFAULT_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise RuntimeError("Refusing to start in production with the default SECRET_KEY.")
+
+
+def _register_faces(app: Flask) -> None:
+    from . import permissions  # noqa: F401 - registers the Flask-Login user loader
+    from .auth.customer import bp as auth_bp
+    from .auth.staff import bp as staff_auth_bp
+    from .console import init_console
+    from .errors import register_error_handlers
+    from .settings.views import bp as settings_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_auth_bp)
+    app.register_blueprint(settings_bp)
+    init_console(app)
+    register_error_handlers(app)
+
+    @app.route("/")
+    def home():
+        from flask import redirect, url_for
+
+        return redirect(url_for("settings.profile"))
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from .permissions import current_membership, enforce_session_lifetime, load_staff
+
+    @app.before_request
+    def _session_rules():
+        g.csp_nonce = secrets.token_urlsafe(16)
+        enforce_session_lifetime()
+
+    @app.context_processor
+    def _template_globals():
+        return {
+            "csp_nonce": lambda: g.get("csp_nonce", ""),
+            "current_membership": current_membership,
+            "current_staff": load_staff,
+            "support_email": app.config["SUPPORT_EMAIL"],
+        }
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if "Content-Security-Policy" not in headers:
+            nonce = g.get("csp_nonce", "")
+            headers["Content-Security-Policy"] = (
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                f"script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; "
+                "form-action 'self'; base-uri 'self'; object-src 'none'"
+            )
+            headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/api/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return response

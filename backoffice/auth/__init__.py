@@ -1,0 +1,1 @@
+"""Customer sign-in, password reset and invitations; the separate staff sign-in."""

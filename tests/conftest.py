@@ -1,0 +1,138 @@
+"""Fixtures: one app per run on a fresh database (SQLite or PostgreSQL), emptied after each test."""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+
+from backoffice import create_app
+from backoffice.db import upgrade
+from backoffice.extensions import database, limiter
+from backoffice.models import ALL_MODELS
+
+from . import dbs
+from .factories import PASSWORD
+from .smtp import SmtpServer
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if dbs.is_postgres(TEST_DATABASE_URL):
+        url = dbs.create_postgres_database(TEST_DATABASE_URL)
+        yield url
+        if not database.is_closed():
+            database.close()
+        database.obj.close_all()
+        dbs.drop_postgres_database(url)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_config(database_url, smtp_server, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "MAIL_URL": smtp_server.url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app(database_url, smtp_server):
+    app = create_app(test_config(database_url, smtp_server))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@contextmanager
+def another_app(app, **overrides):
+    """A second app (say with CSRF on); the shared database proxy is pointed back afterwards."""
+    other = create_app({**app.config, **overrides})
+    try:
+        yield other
+    finally:
+        other_db = other.extensions["peewee"]
+        if other_db is not app.extensions["peewee"] and hasattr(other_db, "close_all"):
+            other_db.close_all()
+        database.initialize(app.extensions["peewee"])
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts from empty tables (the schema is made once per run)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context(), database.connection_context():
+        tables = [m._meta.table_name for m in ALL_MODELS]
+        if dbs.is_postgres(app.config["DATABASE_URL"]):
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            database.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        else:
+            with database.atomic():
+                for table in reversed(tables):
+                    database.execute_sql(f'DELETE FROM "{table}"')  # noqa: S608
+    if getattr(limiter, "_storage", None) is not None:
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context with an open connection, for calling services and models directly."""
+    with app.app_context(), database.connection_context():
+        yield
+
+
+@pytest.fixture
+def client(app, ctx):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.messages.clear()
+    return smtp_server.messages
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def staff_login(client, staff, password=PASSWORD):
+    response = client.post("/admin/login", data={"email": staff.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+LINK = re.compile(r"http://localhost(/\S+)")
+
+
+def link_in(message) -> str:
+    """The site path of the first link in a mail's plain-text part."""
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return LINK.search(body).group(1)
