@@ -56,15 +56,21 @@ def _refuse_unsafe_production(app: Flask) -> None:
 
 def _register_faces(app: Flask) -> None:
     from . import permissions  # noqa: F401 - registers the Flask-Login user loader
+    from .api import bp as api_bp
     from .auth.customer import bp as auth_bp
     from .auth.staff import bp as staff_auth_bp
     from .console import init_console
+    from .embed import bp as embed_bp
     from .errors import register_error_handlers
     from .settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_auth_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(embed_bp)
+    csrf.exempt(api_bp)
+    csrf.exempt(embed_bp)
     init_console(app)
     register_error_handlers(app)
 

@@ -53,6 +53,11 @@ def make_database(url: str):
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
+def locked(query):
+    """query with its rows locked until the transaction ends (SQLite already serialises writers)."""
+    return query if isinstance(database.obj, SqliteDatabase) else query.for_update()
+
+
 def init_database(app):
     """Bind the proxy to the configured database and open a connection per request."""
     app.extensions["peewee"] = make_database(app.config["DATABASE_URL"])

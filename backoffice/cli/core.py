@@ -1,15 +1,15 @@
-"""`flask --app backoffice …` commands: thin wrappers that call services."""
+"""Core commands: schema, organizations, staff, demo data and the mail outbox."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import db, mail
-from .extensions import database
-from .models import Organization, StaffUser
-from .services import organizations, staff
-from .services.base import Actor
-from .services.errors import Conflict, ServiceError
+from .. import db, mail
+from ..extensions import database
+from ..models import Organization, StaffUser
+from ..services import organizations, staff
+from ..services.base import Actor
+from ..services.errors import Conflict, ServiceError
 
 CLI_ACTOR = Actor.system("cli")
 
@@ -79,7 +79,7 @@ def create_staff(email, role, name, password):
 )
 def seed_demo(orgs, ledger_entries):
     """Fill an empty database with realistic demo data and print the demo logins."""
-    from .demo import DEMO_LOGINS, seed
+    from ..demo import DEMO_LOGINS, seed
 
     with database.connection_context():
         if StaffUser.select().exists() or Organization.select().exists():
@@ -101,7 +101,7 @@ def mail_retry():
         raise SystemExit(1)
 
 
-def register_cli(app) -> None:
+def register_core(app) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(mail_cli)
     for command in (create_org, create_staff, seed_demo):
