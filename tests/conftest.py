@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 
 from backoffice import create_app
 from backoffice.db import upgrade
@@ -53,9 +54,27 @@ def test_config(database_url, smtp_server, **overrides):
     return config
 
 
+class FreshContextClient(FlaskClient):
+    """Gives every request its own app context (and so its own `g`), as in production.
+
+    Flask reuses an already-pushed app context for a request, and the `ctx` fixture keeps one
+    pushed for the test's own model and service calls.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_test_app(config):
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
 @pytest.fixture(scope="session")
 def app(database_url, smtp_server):
-    app = create_app(test_config(database_url, smtp_server))
+    app = make_test_app(test_config(database_url, smtp_server))
     with app.app_context():
         upgrade()
     return app
@@ -64,7 +83,7 @@ def app(database_url, smtp_server):
 @contextmanager
 def another_app(app, **overrides):
     """A second app (say with CSRF on); the shared database proxy is pointed back afterwards."""
-    other = create_app({**app.config, **overrides})
+    other = make_test_app({**app.config, **overrides})
     try:
         yield other
     finally:
@@ -97,8 +116,13 @@ def _clean_database(request):
 @pytest.fixture
 def ctx(app):
     """An app context with an open connection, for calling services and models directly."""
-    with app.app_context(), database.connection_context():
+    with app.app_context():
+        # Requests made by the test client close the shared connection at teardown, so this
+        # reopens it on demand (peewee's autoconnect) rather than holding a connection_context.
+        database.connect(reuse_if_open=True)
         yield
+        if not database.is_closed():
+            database.close()
 
 
 @pytest.fixture
