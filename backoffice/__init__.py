@@ -46,12 +46,12 @@ def create_app(config=None) -> Flask:
 
 
 def _refuse_unsafe_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
-        DEFAULT_SECRET_KEY,
-        "",
-        None,
-    ):
+    """In production: a real SECRET_KEY, and cookies that only travel over HTTPS."""
+    if app.config["ENV_NAME"] != "production":
+        return
+    if app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
         raise RuntimeError("Refusing to start in production with the default SECRET_KEY.")
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def _register_faces(app: Flask) -> None:
