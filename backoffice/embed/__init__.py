@@ -2,4 +2,9 @@
 
 from flask import Blueprint
 
+from ..api.errors import register_json_errors
+
 bp = Blueprint("embed", __name__, url_prefix="/embed/v1")
+register_json_errors(bp)
+
+from . import views  # noqa: E402, F401 - registers the endpoints on bp

@@ -1,0 +1,212 @@
+"""The API's endpoints: load (404), check (401/403), validate (422), call one service, answer."""
+
+import re
+import time
+from datetime import datetime
+
+from flask import g, jsonify, request
+from werkzeug.exceptions import BadRequest
+
+from ..extensions import limiter
+from ..models import Agent, Call
+from ..services import agents
+from ..services.errors import ValidationFailed
+from ..services.usage import usage_for
+from . import bp
+from .auth import api_actor, key_required
+from .errors import ApiError
+from .openapi import openapi_document
+from .paging import keyset_page, page_body, page_limit
+
+AGENT_ID = re.compile(r"^agent_[0-9A-Za-z]{1,34}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+
+
+def agent_name(payload: dict) -> str | None:
+    """The `name` of a body (None when absent); text without control characters."""
+    if "name" not in payload:
+        return None
+    name = payload["name"]
+    if not isinstance(name, str):
+        raise ValidationFailed({"name": "Give the name as text."})
+    if CONTROL_CHARACTERS.search(name):
+        raise ValidationFailed({"name": "The name can't contain control characters."})
+    return name
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """A stored naive-UTC datetime as RFC 3339 text."""
+    return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+
+
+def agent_json(agent: Agent) -> dict:
+    return {
+        "id": agent.public_id,
+        "name": agent.name,
+        "country": agent.country,
+        "currency": agent.currency,
+        "timezone": agent.timezone,
+        "created_at": timestamp(agent.created_at),
+        "updated_at": timestamp(agent.updated_at),
+    }
+
+
+def call_json(call: Call) -> dict:
+    return {
+        "id": call.public_id,
+        "agent_id": call.agent.public_id,
+        "started_at": timestamp(call.started_at),
+        "duration_seconds": call.duration_seconds,
+        "direction": call.direction,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+    }
+
+
+def organization_json(organization) -> dict:
+    plan = organization.plan
+    return {
+        "id": organization.public_id,
+        "name": organization.name,
+        "billing_email": organization.billing_email,
+        "created_at": timestamp(organization.created_at),
+        "status": organization.status,
+        "country": organization.country,
+        "currency": organization.currency,
+        "timezone": organization.timezone,
+        "plan": None
+        if plan is None
+        else {
+            "code": plan.code,
+            "name": plan.name,
+            "period_start": timestamp(organization.period_start),
+            "period_end": timestamp(organization.period_end),
+        },
+        "credit_balance": organization.credit_balance,
+        "embedding_enabled": organization.embedding_enabled,
+        "api_access_enabled": organization.api_access_enabled,
+        "web_agent_public_key": organization.public_key,
+        "allowed_origins": organization.origin_list,
+    }
+
+
+def json_object() -> dict:
+    """The request body as a JSON object; 415 for another content type, 400 for bad JSON."""
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the body as JSON with `Content-Type: application/json`.",
+        )
+    try:
+        payload = request.get_json()
+    except BadRequest:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+    if not isinstance(payload, dict):
+        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    return payload
+
+
+def agent_or_404(public_id: str) -> Agent:
+    """One of the key's organization's agents; anyone else's is a 404."""
+    agent = None
+    if AGENT_ID.match(public_id):
+        agent = (
+            Agent.select().where(Agent.organization == g.org, Agent.public_id == public_id).first()
+        )
+    if agent is None:
+        raise ApiError(404, "not_found", f"There is no agent {public_id} in this organization.")
+    return agent
+
+
+@bp.after_request
+def _rate_limit_headers(response):
+    """The key's limit in the IETF `RateLimit-*` headers, and Retry-After on a 429."""
+    current = limiter.current_limit
+    if current is not None:
+        seconds_left = max(0, current.reset_at - int(time.time()))
+        response.headers["RateLimit-Limit"] = str(current.limit.amount)
+        response.headers["RateLimit-Remaining"] = str(current.remaining)
+        response.headers["RateLimit-Reset"] = str(seconds_left)
+        response.headers["RateLimit-Policy"] = (
+            f"{current.limit.amount};w={current.limit.get_expiry()}"
+        )
+        if response.status_code == 429:
+            response.headers["Retry-After"] = str(max(1, seconds_left))
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    response = jsonify(openapi_document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/organization")
+@key_required
+def organization():
+    return jsonify(organization_json(g.org))
+
+
+@bp.get("/usage")
+@key_required
+def usage():
+    lines = usage_for(g.org)
+    return jsonify(
+        period_start=timestamp(g.org.period_start),
+        period_end=timestamp(g.org.period_end),
+        data=[
+            {"metric": line.metric, "label": line.label, "used": line.used, "limit": line.limit}
+            for line in lines
+        ],
+    )
+
+
+@bp.get("/agents")
+@key_required
+def list_agents():
+    limit = page_limit()
+    query = Agent.select().where(Agent.organization == g.org)
+    rows, next_cursor = keyset_page(
+        query, Agent.created_at, Agent.id, newest_first=False, limit=limit
+    )
+    items = [agent_json(agent) for agent in rows]
+    return jsonify(page_body(items, next_cursor, "api.list_agents", limit=limit))
+
+
+@bp.post("/agents")
+@key_required
+def create_agent():
+    name = agent_name(json_object())
+    if name is None:
+        raise ValidationFailed({"name": "Give the agent a name."})
+    agent = agents.create_agent(api_actor(), g.org, name)
+    response = jsonify(agent_json(agent))
+    response.status_code = 201
+    response.headers["Location"] = f"{request.base_url}/{agent.public_id}"
+    return response
+
+
+@bp.get("/agents/<public_id>")
+@key_required
+def get_agent(public_id):
+    return jsonify(agent_json(agent_or_404(public_id)))
+
+
+@bp.patch("/agents/<public_id>")
+@key_required
+def update_agent(public_id):
+    agent = agent_or_404(public_id)
+    agent = agents.update_agent(api_actor(), agent, agent_name(json_object()))
+    return jsonify(agent_json(agent))
+
+
+@bp.get("/calls")
+@key_required
+def list_calls():
+    limit = page_limit()
+    query = Call.select(Call, Agent).join(Agent).where(Call.organization == g.org)
+    rows, next_cursor = keyset_page(query, Call.started_at, Call.id, newest_first=True, limit=limit)
+    items = [call_json(call) for call in rows]
+    return jsonify(page_body(items, next_cursor, "api.list_calls", limit=limit))

@@ -1,0 +1,105 @@
+"""API fixtures: an organization with API access and its freshly generated key."""
+
+import logging
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+
+from backoffice.extensions import limiter
+from backoffice.models import ApiKey, Organization
+from backoffice.services.api_keys import generate_key
+from backoffice.services.base import Actor
+
+from ..conftest import another_app
+from ..factories import make_org
+
+
+@dataclass
+class KeyHolder:
+    """An organization and the secret of its active key, as a CRM integration would hold them."""
+
+    org: Organization
+    key: ApiKey
+    secret: str
+
+    @property
+    def headers(self) -> dict:
+        return bearer(self.secret)
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def key_for(org: Organization) -> KeyHolder:
+    """Enable API access for org and generate its key, as the Settings tab does."""
+    if not org.api_access_enabled:
+        Organization.update(api_access_enabled=True).where(Organization.id == org.id).execute()
+        org.api_access_enabled = True
+    key, secret = generate_key(Actor.system("test"), org, None)
+    return KeyHolder(org, key, secret)
+
+
+@pytest.fixture
+def holder(ctx) -> KeyHolder:
+    return key_for(make_org(name="Acme Calls"))
+
+
+@pytest.fixture
+def api(client, holder):
+    """The test client, with the key sent on every request."""
+
+    class KeyedClient:
+        def __getattr__(self, method):
+            def send(path, **kwargs):
+                headers = {**holder.headers, **kwargs.pop("headers", {})}
+                return getattr(client, method)(f"/api/v1{path}", headers=headers, **kwargs)
+
+            return send
+
+    return KeyedClient()
+
+
+class QueryLog(logging.Handler):
+    """Collects the SQL statements peewee runs."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record):
+        self.queries.append(record.getMessage())
+
+
+@contextmanager
+def counting_queries():
+    peewee_log = logging.getLogger("peewee")
+    handler, level = QueryLog(), peewee_log.level
+    peewee_log.addHandler(handler)
+    peewee_log.setLevel(logging.DEBUG)
+    try:
+        yield handler.queries
+    finally:
+        peewee_log.removeHandler(handler)
+        peewee_log.setLevel(level)
+
+
+@contextmanager
+def rate_limited_app(app, **overrides):
+    """A second app with rate limits on; the shared limiter is put back as it was afterwards.
+
+    Flask-Limiter keeps its storage, key prefix and on/off switch on the one `limiter` object, so
+    a limited app would otherwise leave limits switched on for every later test.
+    """
+    saved = dict(limiter.__dict__)
+    saved["_storage_options"] = dict(limiter._storage_options)
+    config = {"RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    try:
+        with another_app(app, **config, **overrides) as limited:
+            yield limited
+            limiter.reset()
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
