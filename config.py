@@ -23,6 +23,8 @@ class Config:
     DATABASE_URL = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'backoffice.sqlite3'}"
     )
+    # How long a write waits for SQLite's lock before the page answers 503.
+    DATABASE_BUSY_TIMEOUT_MS = int(os.environ.get("DATABASE_BUSY_TIMEOUT_MS", "10000"))
     MAIL_URL = os.environ.get("MAIL_URL", "console://")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Intrlume <admin@intrlume.tech>")
     SUPPORT_EMAIL = "admin@intrlume.tech"

@@ -15,7 +15,6 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10000,
     "synchronous": "normal",
     "cache_size": -64 * 1024,
 }
@@ -27,7 +26,7 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-def make_database(url: str):
+def make_database(url: str, busy_timeout_ms: int = 10_000):
     """A peewee database for a `sqlite:///path` or `postgresql://…` URL."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -35,7 +34,8 @@ def make_database(url: str):
         path = path or ":memory:"
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        pragmas = {**SQLITE_PRAGMAS, "busy_timeout": busy_timeout_ms}
+        return SqliteDatabase(path, pragmas=pragmas, timeout=busy_timeout_ms / 1000)
     if parts.scheme in {"postgres", "postgresql"}:
         options = dict(parse_qsl(parts.query))
         return PooledPostgresqlDatabase(
@@ -60,7 +60,9 @@ def locked(query):
 
 def init_database(app):
     """Bind the proxy to the configured database and open a connection per request."""
-    app.extensions["peewee"] = make_database(app.config["DATABASE_URL"])
+    app.extensions["peewee"] = make_database(
+        app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"]
+    )
     database.initialize(app.extensions["peewee"])
 
     @app.before_request
