@@ -1,4 +1,4 @@
-"""Membership of organizations: invitations and their acceptance."""
+"""Membership of organizations: invitations, their acceptance, roles and removal."""
 
 import hashlib
 import secrets
@@ -8,13 +8,16 @@ from flask import current_app
 
 from .. import mail
 from ..clock import utcnow
+from ..db import locked
 from ..models import Invitation, Membership, Organization, User
 from ..models.people import (
     INVITATION_ACCEPTED,
     INVITATION_EXPIRED,
     INVITATION_PENDING,
     INVITATION_REVOKED,
+    ROLE_ADMIN,
     ROLES,
+    new_session_token,
 )
 from ..urls import public_url
 from .accounts import normalize_email
@@ -72,6 +75,12 @@ def invite_member(
     )
     if pending is not None:
         raise Conflict(f"{email} has already been invited.", field="email")
+    # An earlier invitation that ran out is superseded by this one rather than left pending.
+    Invitation.update(state=INVITATION_EXPIRED).where(
+        Invitation.organization == organization,
+        Invitation.email == email,
+        Invitation.state == INVITATION_PENDING,
+    ).execute()
     invitation = Invitation(
         organization=organization,
         email=email,
@@ -158,3 +167,148 @@ def accept_invitation(
         after={"email": user.email, "role": membership.role, "invitation": invitation.id},
     )
     return user, membership
+
+
+def members_of(organization: Organization) -> list[Membership]:
+    """The organization's memberships with their users, admins first, then by name."""
+    return list(
+        Membership.select(Membership, User)
+        .join(User)
+        .where(Membership.organization == organization)
+        .order_by(Membership.role, User.first_name, User.last_name, User.email)
+    )
+
+
+def open_invitations(organization: Organization) -> list[Invitation]:
+    """Invitations not yet accepted or revoked, expired ones included so they can be resent."""
+    return list(
+        Invitation.select()
+        .where(Invitation.organization == organization, Invitation.state == INVITATION_PENDING)
+        .order_by(Invitation.created_at.desc())
+    )
+
+
+def _refuse_losing_last_admin(membership: Membership, refusal: str) -> None:
+    """Refuse when membership is its organization's only admin (admin rows locked meanwhile)."""
+    if membership.role != ROLE_ADMIN:
+        return
+    admins = locked(
+        Membership.select(Membership.id).where(
+            Membership.organization == membership.organization_id,
+            Membership.role == ROLE_ADMIN,
+        )
+    )
+    if len(list(admins)) <= 1:
+        raise Conflict(refusal, code="last_admin")
+
+
+@operation
+def change_role(actor: Actor, membership: Membership, role: str) -> Membership:
+    """Make a member an admin or an admin a member; the last admin stays an admin."""
+    _check_role(role)
+    if role == membership.role:
+        return membership
+    if role != ROLE_ADMIN:
+        _refuse_losing_last_admin(
+            membership,
+            f"{membership.user.full_name} is the last admin of {membership.organization.name}; "
+            "make someone else an admin first.",
+        )
+    before = {"role": membership.role}
+    membership.role = role
+    Membership.update(role=role).where(Membership.id == membership.id).execute()
+    audit(
+        actor,
+        "member.role_changed",
+        membership.organization,
+        membership.user,
+        before=before,
+        after={"role": role},
+    )
+    return membership
+
+
+@operation
+def remove_member(actor: Actor, membership: Membership) -> None:
+    """Take someone out of the organization; their sessions end, so access stops at once."""
+    _refuse_losing_last_admin(
+        membership,
+        f"{membership.user.full_name} is the last admin of {membership.organization.name} "
+        "and can't be removed; make someone else an admin first.",
+    )
+    Membership.delete().where(Membership.id == membership.id).execute()
+    User.update(session_token=new_session_token()).where(User.id == membership.user_id).execute()
+    audit(
+        actor,
+        "member.removed",
+        membership.organization,
+        membership.user,
+        before={"email": membership.user.email, "role": membership.role},
+    )
+
+
+@operation
+def leave_organization(actor: Actor, membership: Membership) -> None:
+    """Leave an organization oneself; the last admin can't."""
+    _refuse_losing_last_admin(
+        membership,
+        f"You are the last admin of {membership.organization.name}; "
+        "make someone else an admin before you leave.",
+    )
+    Membership.delete().where(Membership.id == membership.id).execute()
+    audit(
+        actor,
+        "member.left",
+        membership.organization,
+        membership.user,
+        before={"email": membership.user.email, "role": membership.role},
+    )
+
+
+@operation
+def resend_invitation(actor: Actor, invitation: Invitation) -> str:
+    """Mail an open invitation again with a new link and a fresh expiry; the old link dies."""
+    if invitation.state != INVITATION_PENDING:
+        raise Conflict("This invitation is no longer open.", code="invitation_closed")
+    organization = invitation.organization
+    already_member = (
+        Membership.select()
+        .join(User)
+        .where(Membership.organization == organization, User.email == invitation.email)
+        .exists()
+    )
+    if already_member:
+        raise Conflict(f"{invitation.email} is already a member of {organization.name}.")
+    before = {"expires_at": invitation.expires_at, "state": invitation.effective_state}
+    invitation.state = INVITATION_PENDING
+    invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
+    link = _send_invitation(invitation, organization)
+    invitation.save()
+    audit(
+        actor,
+        "member.invitation_resent",
+        organization,
+        invitation,
+        before=before,
+        after={"expires_at": invitation.expires_at, "state": INVITATION_PENDING},
+    )
+    return link
+
+
+@operation
+def revoke_invitation(actor: Actor, invitation: Invitation) -> None:
+    """Withdraw an open invitation; its link stops working."""
+    if invitation.state != INVITATION_PENDING:
+        raise Conflict("This invitation is no longer open.", code="invitation_closed")
+    before = {"state": invitation.effective_state}
+    invitation.state = INVITATION_REVOKED
+    invitation.revoked_at = utcnow()
+    invitation.save()
+    audit(
+        actor,
+        "member.invitation_revoked",
+        invitation.organization,
+        invitation,
+        before=before,
+        after={"state": INVITATION_REVOKED, "email": invitation.email},
+    )
