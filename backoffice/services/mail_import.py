@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import html2text
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from ..clock import to_utc_naive, utcnow
 from ..extensions import database
@@ -61,6 +61,7 @@ KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             rf"\b({REMOVE_VERBS})\b[^.\n]{{0,40}}{NUMBER}",
             rf"\bno longer need\b[^.\n]{{0,40}}{NUMBER}",
+            rf"\b({REMOVE_VERBS})\b[^.\n]{{0,20}}\+\d{{7,15}}",
             rf"{NUMBER}[^.\n]{{0,30}}\b(removed|released|cancell?ed|disconnected)\b",
         ),
     ),
@@ -101,7 +102,7 @@ KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "org_details",
         (
-            r"\bbilling (e-?mail|address|contact)\b",
+            r"\bbilling[- ](e-?mail|address|contact)\b",
             r"\b(company|organi[sz]ation|business|legal) (name|address|details)\b",
             r"\brename\b",
             r"\b(vat|tax) (id|number)\b",
@@ -462,9 +463,18 @@ def _keep_malformed(raw: bytes, digest: str, error: Exception) -> ImportOutcome:
     if is_known(message_id, digest):
         return ImportOutcome(DUPLICATE, reason="Imported before.")
     reason = f"Could not read the message: {error}"
+    try:
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        from_address, subject = sender_address(headers), str(headers.get("Subject", ""))[:998]
+        pairs = header_pairs(headers)
+    except PARSE_ERRORS:
+        from_address, subject, pairs = "", "", None
     mail = InboundMail.create(
         message_id=message_id,
         content_hash=digest,
+        from_address=from_address,
+        subject=subject,
+        headers=pairs,
         body_text=raw.decode("utf-8", "replace")[:100_000],
         status=MAIL_ERROR,
         reason=reason[:500],
@@ -689,7 +699,9 @@ def triage_mails():
     """Mails waiting for staff: not requests, unreadable, or requests with no organization."""
     return (
         InboundMail.select(InboundMail, SupportRequest)
-        .join(SupportRequest, on=(InboundMail.request == SupportRequest.id), join_type="LEFT OUTER")
+        .join(
+            SupportRequest, on=(InboundMail.request == SupportRequest.id), join_type=JOIN.LEFT_OUTER
+        )
         .where(
             InboundMail.status.in_((MAIL_TRIAGE, MAIL_ERROR))
             | (
