@@ -1,12 +1,47 @@
-"""The append-only credit ledger."""
+"""The append-only credit ledger and the read-only queries over it."""
 
-from peewee import BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from ..clock import utcnow
+from peewee import (
+    SQL,
+    BigIntegerField,
+    Case,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    PostgresqlDatabase,
+    fn,
+)
+
+from ..clock import to_local, to_utc_naive, utcnow
 from ..db import BaseModel
+from ..services.errors import ValidationFailed
 from .organizations import Organization
 
 LEDGER_KINDS = ("call", "number_rental", "plan_renewal", "credit_grant", "adjustment")
+KIND_LABELS = {
+    "call": "Call",
+    "number_rental": "Number rental",
+    "plan_renewal": "Plan renewal",
+    "credit_grant": "Credit grant",
+    "adjustment": "Adjustment",
+}
+MAX_SEARCH_LENGTH = 64
+WEEKLY_AFTER_DAYS = 62
+
+
+class LedgerIsAppendOnly(RuntimeError):
+    """Raised by any attempt to change or remove a ledger entry once written."""
+
+    def __init__(self):
+        super().__init__("Ledger entries are append-only: they can't be changed or deleted.")
 
 
 class LedgerEntry(BaseModel):
@@ -24,3 +59,331 @@ class LedgerEntry(BaseModel):
 
     class Meta:
         indexes = ((("organization", "created_at", "id"), False),)
+
+    # The ledger is append-only: every path peewee (and Flask-Admin through it) offers to
+    # change or remove rows is closed here, so no face can forget to.
+    def save(self, force_insert=False, only=None):
+        if self.id is not None and not force_insert:
+            raise LedgerIsAppendOnly()
+        return super().save(force_insert=force_insert, only=only)
+
+    def delete_instance(self, recursive=False, delete_nullable=False):
+        raise LedgerIsAppendOnly()
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        raise LedgerIsAppendOnly()
+
+    @classmethod
+    def delete(cls):
+        raise LedgerIsAppendOnly()
+
+    @classmethod
+    def bulk_update(cls, model_list, fields, batch_size=None):
+        raise LedgerIsAppendOnly()
+
+    @classmethod
+    def replace(cls, __data=None, **insert):
+        raise LedgerIsAppendOnly()
+
+    @classmethod
+    def replace_many(cls, rows, fields=None):
+        raise LedgerIsAppendOnly()
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+# Read-only queries: the Billing tab and the API's GET /ledger share them.
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    """Which entries to show: local dates (inclusive) in timezone, and a call / agent ID prefix."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    timezone: str = "UTC"
+
+    @property
+    def start_utc(self) -> datetime | None:
+        """The first instant of date_from in the timezone, as stored naive UTC."""
+        return self._midnight(self.date_from)
+
+    @property
+    def end_utc(self) -> datetime | None:
+        """The first instant after date_to in the timezone (an exclusive bound)."""
+        return self._midnight(self.date_to + timedelta(days=1)) if self.date_to else None
+
+    def _midnight(self, day: date | None) -> datetime | None:
+        if day is None:
+            return None
+        return to_utc_naive(datetime.combine(day, time.min, tzinfo=ZoneInfo(self.timezone)))
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (only those set)."""
+        args = {}
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        if self.q:
+            args["q"] = self.q
+        return args
+
+
+def _parse_day(args: Mapping, name: str, label: str, errors: dict) -> date | None:
+    """The YYYY-MM-DD date in args[name], None when empty; a malformed one goes to errors."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        if len(raw) == 10:
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    errors[name] = f"Enter the {label} date as YYYY-MM-DD, for example 2026-01-31."
+    return None
+
+
+def parse_ledger_filters(args: Mapping, timezone: str) -> LedgerFilters:
+    """LedgerFilters from query arguments `from`, `to` (YYYY-MM-DD) and `q`; refuses bad values."""
+    errors: dict[str, str] = {}
+    date_from = _parse_day(args, "from", "From", errors)
+    date_to = _parse_day(args, "to", "To", errors)
+    if date_from and date_to and date_to < date_from:
+        errors["to"] = "The To date must be on or after the From date."
+    q = (args.get("q") or "").strip()
+    if len(q) > MAX_SEARCH_LENGTH:
+        errors["q"] = f"Search for at most {MAX_SEARCH_LENGTH} characters of a call or agent ID."
+    if errors:
+        raise ValidationFailed(errors)
+    return LedgerFilters(date_from, date_to, q, timezone)
+
+
+def _prefix(column, q: str):
+    """column starts with q, as an index-friendly range (ids are compared code point by code
+    point) plus an exact check that keeps the answer right under any collation."""
+    upper = q[:-1] + chr(ord(q[-1]) + 1)
+    return (column >= q) & (column < upper) & (fn.SUBSTR(column, 1, len(q)) == q)
+
+
+def _where(organization, filters: LedgerFilters):
+    clauses = [LedgerEntry.organization == organization]
+    if filters.start_utc is not None:
+        clauses.append(LedgerEntry.created_at >= filters.start_utc)
+    if filters.end_utc is not None:
+        clauses.append(LedgerEntry.created_at < filters.end_utc)
+    if filters.q:
+        clauses.append(
+            _prefix(LedgerEntry.call_id, filters.q) | _prefix(LedgerEntry.agent_id, filters.q)
+        )
+    return clauses
+
+
+def ledger_query(organization, filters: LedgerFilters):
+    """The organization's entries matching filters, newest first by (created_at, id)."""
+    return (
+        LedgerEntry.select()
+        .where(*_where(organization, filters))
+        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+    )
+
+
+def encode_cursor(entry: LedgerEntry) -> str:
+    """An opaque cursor pointing just after entry in newest-first order."""
+    payload = json.dumps([entry.created_at.isoformat(), entry.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """(created_at, id) from a cursor; ValidationFailed({"cursor": …}) when it isn't one."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, entry_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        moment = datetime.fromisoformat(created_at)
+        if not isinstance(entry_id, int) or isinstance(entry_id, bool) or moment.tzinfo:
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, UnicodeError) as exc:
+        raise ValidationFailed({"cursor": "This page link is not valid; start again."}) from exc
+    return moment, entry_id
+
+
+def ledger_page(organization, filters: LedgerFilters, cursor: str | None, limit: int):
+    """One page of ledger_query after cursor (keyset, no offsets); returns (rows, next_cursor)."""
+    query = ledger_query(organization, filters)
+    if cursor:
+        created_at, entry_id = decode_cursor(cursor)
+        query = query.where(
+            (LedgerEntry.created_at < created_at)
+            | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id < entry_id))
+        )
+    rows = list(query.limit(limit + 1))
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor(rows[limit - 1])
+    return rows, None
+
+
+def ledger_newer_page(organization, filters: LedgerFilters, cursor: str, limit: int):
+    """The entries just newer than cursor, newest first: returns (rows, whether still newer
+    entries exist)."""
+    created_at, entry_id = decode_cursor(cursor)
+    query = (
+        LedgerEntry.select()
+        .where(
+            *_where(organization, filters),
+            (LedgerEntry.created_at > created_at)
+            | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id > entry_id)),
+        )
+        .order_by(LedgerEntry.created_at.asc(), LedgerEntry.id.asc())
+        .limit(limit + 1)
+    )
+    rows = list(query)
+    has_newer = len(rows) > limit
+    rows = list(reversed(rows[:limit]))
+    return rows, has_newer
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    entries: int = 0
+    credits_used: int = 0
+    credits_added: int = 0
+    by_kind: dict = field(default_factory=dict)
+
+    @property
+    def net(self) -> int:
+        return self.credits_added - self.credits_used
+
+
+def ledger_totals(organization, filters: LedgerFilters) -> LedgerTotals:
+    """Entry count, credits used (charges) and added over the filtered entries, and per kind."""
+    rows = (
+        LedgerEntry.select(
+            LedgerEntry.kind,
+            fn.COUNT(LedgerEntry.id),
+            fn.SUM(Case(None, [(LedgerEntry.credits < 0, (0 - LedgerEntry.credits))], 0)),
+            fn.SUM(Case(None, [(LedgerEntry.credits > 0, LedgerEntry.credits)], 0)),
+        )
+        .where(*_where(organization, filters))
+        .group_by(LedgerEntry.kind)
+        .tuples()
+    )
+    entries = used = added = 0
+    by_kind = {}
+    for kind, count, kind_used, kind_added in rows:
+        entries += count
+        used += int(kind_used or 0)
+        added += int(kind_added or 0)
+        by_kind[kind] = {
+            "entries": count,
+            "used": int(kind_used or 0),
+            "added": int(kind_added or 0),
+        }
+    return LedgerTotals(entries, used, added, by_kind)
+
+
+def _offset_minutes(moment: datetime, zone: ZoneInfo) -> int:
+    """The zone's UTC offset, in minutes, at a naive-UTC moment."""
+    return int(
+        zone.utcoffset(to_local(moment, zone.key).replace(tzinfo=None)).total_seconds() // 60
+    )
+
+
+def _offset_segments(start_utc: datetime, end_utc: datetime, timezone: str):
+    """[(until_utc or None, offset_minutes)] covering start..end: the timezone's UTC offset is
+    constant inside each segment (it changes only at daylight-saving transitions)."""
+    zone = ZoneInfo(timezone)
+    segments, current, moment = [], _offset_minutes(start_utc, zone), start_utc
+    while moment < end_utc:
+        following = moment + timedelta(days=1)
+        if _offset_minutes(following, zone) != current:
+            # Narrow the day down to the minute the offset changed.
+            low, high = moment, following
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if _offset_minutes(middle, zone) == current:
+                    low = middle
+                else:
+                    high = middle
+            high = high.replace(second=0, microsecond=0)
+            segments.append((high, current))
+            current = _offset_minutes(high, zone)
+        moment = following
+    segments.append((None, current))
+    return segments
+
+
+def _local_day_expression(database, segments):
+    """SQL for the local calendar day of created_at, given the offset segments."""
+    column = LedgerEntry.created_at
+    if len(segments) == 1:
+        minutes = segments[0][1]
+    else:
+        minutes = Case(
+            None, [(column < until, offset) for until, offset in segments[:-1]], segments[-1][1]
+        )
+    if isinstance(database, PostgresqlDatabase):
+        return fn.DATE(column + minutes * SQL("INTERVAL '1 minute'"))
+    return fn.DATE(column, fn.PRINTF("%+d minutes", minutes))
+
+
+@dataclass(frozen=True)
+class UsageChart:
+    """Credits used per bucket (day or week, local dates) and kind, ready to draw."""
+
+    bucket: str  # "day" or "week"
+    starts: list  # the first local date of each bucket
+    kinds: list  # kinds with any use, in LEDGER_KINDS order
+    values: dict  # (bucket start, kind) -> credits used
+
+    @property
+    def maximum(self) -> int:
+        totals = {}
+        for (start, _), value in self.values.items():
+            totals[start] = totals.get(start, 0) + value
+        return max(totals.values(), default=0)
+
+
+def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
+    """Credits used (charges, as positive numbers) per local day, or per week over ranges
+    longer than WEEKLY_AFTER_DAYS days, split by kind, over the filtered range."""
+    from ..extensions import database
+
+    today = to_local(utcnow(), filters.timezone).date()
+    first_day = filters.date_from
+    last_day = filters.date_to or today
+    if first_day is None:
+        oldest = (
+            LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
+            .where(*_where(organization, filters))
+            .scalar()
+        )
+        if oldest is None:
+            return UsageChart("day", [], [], {})
+        first_day = to_local(oldest, filters.timezone).date()
+    if last_day < first_day:
+        last_day = first_day
+    scope = LedgerFilters(first_day, last_day, filters.q, filters.timezone)
+    segments = _offset_segments(scope.start_utc, scope.end_utc, filters.timezone)
+    day = _local_day_expression(database.obj, segments).alias("day")
+    rows = (
+        LedgerEntry.select(day, LedgerEntry.kind, fn.SUM(0 - LedgerEntry.credits))
+        .where(*_where(organization, scope), LedgerEntry.credits < 0)
+        .group_by(SQL("1"), LedgerEntry.kind)
+        .tuples()
+    )
+    weekly = (last_day - first_day).days + 1 > WEEKLY_AFTER_DAYS
+    step = 7 if weekly else 1
+    starts = [
+        first_day + timedelta(days=n) for n in range(0, (last_day - first_day).days + 1, step)
+    ]
+    values: dict = {}
+    for raw_day, kind, used in rows:
+        local_day = date.fromisoformat(str(raw_day)[:10])
+        start = first_day + timedelta(days=((local_day - first_day).days // step) * step)
+        values[(start, kind)] = values.get((start, kind), 0) + int(used or 0)
+    kinds = [kind for kind in LEDGER_KINDS if any(k == kind for _, k in values)]
+    return UsageChart("week" if weekly else "day", starts, kinds, values)
