@@ -1,42 +1,99 @@
 """The staff console: Flask-Admin at /admin/, built afresh for every app."""
 
-from flask import abort, redirect, request, url_for
+from flask import g
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
-from flask_login import current_user
+from peewee import fn
 
-from ..permissions import load_staff
+from ..models import SupportRequest
+from ..models.requests import STATE_OPEN, UNRESOLVED_STATES
+from ..services.requests import KIND_LABELS, open_first
+from .base import ConsoleForm, ConsoleModelView, StaffAccessMixin
+from .requests import STATE_LABELS, queue_query
 
+__all__ = ["ConsoleForm", "ConsoleModelView", "StaffAccessMixin", "init_console"]
 
-class StaffAccessMixin:
-    """The one place console access is decided: staff only, customers refused."""
-
-    superuser_only = False
-
-    def is_accessible(self):
-        staff = load_staff()
-        if staff is None:
-            return False
-        return staff.is_superuser or not self.superuser_only
-
-    def inaccessible_callback(self, name, **kwargs):
-        if load_staff() is not None or current_user.is_authenticated:
-            abort(403)
-        return redirect(url_for("staff_auth.login", next=request.full_path))
+LANDING_ROWS = 50
 
 
 class ConsoleHomeView(StaffAccessMixin, AdminIndexView):
+    """The landing page: the queue's unresolved requests, oldest first."""
+
     @expose("/")
     def index(self):
-        return self.render("console/index.html")
+        unresolved = SupportRequest.state.in_(UNRESOLVED_STATES)
+        counts = dict(
+            SupportRequest.select(SupportRequest.kind, fn.COUNT(SupportRequest.id))
+            .where(unresolved)
+            .group_by(SupportRequest.kind)
+            .tuples()
+        )
+        rows = list(open_first(queue_query().where(unresolved)).limit(LANDING_ROWS))
+        return self.render(
+            "console/index.html",
+            rows=rows,
+            counts=counts,
+            total=sum(counts.values()),
+            kind_labels=KIND_LABELS,
+            state_labels=STATE_LABELS,
+            open_state=STATE_OPEN,
+        )
 
 
 def init_console(app) -> Admin:
     """Mount a new Admin on app; a module-level Admin would break with several apps."""
-    return Admin(
+    from ..models import (
+        Agent,
+        AuditEvent,
+        Call,
+        LedgerEntry,
+        Organization,
+        PhoneNumber,
+        Plan,
+        StaffUser,
+        User,
+    )
+    from .numbers import PhoneNumberView
+    from .organizations import OrganizationView
+    from .plans import PlanView
+    from .records import AgentView, AuditView, CallView, LedgerView, UserView
+    from .requests import RequestView
+    from .staff import StaffUserView
+
+    admin = Admin(
         app,
         name="Intrlume Console",
         url="/admin",
         index_view=ConsoleHomeView(url="/admin", name="Home"),
-        theme=Bootstrap4Theme(swatch="default", fluid=True),
+        theme=Bootstrap4Theme(base_template="console/master.html", swatch="default", fluid=True),
+        csp_nonce_generator=lambda: g.get("csp_nonce", ""),
     )
+    admin.add_view(
+        RequestView(SupportRequest, name="Requests", endpoint="requests", url="/admin/requests")
+    )
+    admin.add_view(
+        OrganizationView(
+            Organization, name="Organizations", endpoint="organizations", url="/admin/organizations"
+        )
+    )
+    admin.add_view(
+        PhoneNumberView(PhoneNumber, name="Phone numbers", endpoint="numbers", url="/admin/numbers")
+    )
+    admin.add_view(PlanView(Plan, name="Plans", endpoint="plans", url="/admin/plans"))
+    admin.add_view(
+        UserView(User, name="Users", endpoint="users", url="/admin/users", category="Records")
+    )
+    admin.add_view(
+        LedgerView(
+            LedgerEntry, name="Ledger", endpoint="ledger", url="/admin/ledger", category="Records"
+        )
+    )
+    admin.add_view(
+        AgentView(Agent, name="Agents", endpoint="agents", url="/admin/agents", category="Records")
+    )
+    admin.add_view(
+        CallView(Call, name="Calls", endpoint="calls", url="/admin/calls", category="Records")
+    )
+    admin.add_view(AuditView(AuditEvent, name="Audit log", endpoint="audit", url="/admin/audit"))
+    admin.add_view(StaffUserView(StaffUser, name="Staff", endpoint="staff", url="/admin/staff"))
+    return admin
