@@ -70,7 +70,8 @@ class QueryLog(logging.Handler):
         self.queries: list[str] = []
 
     def emit(self, record):
-        self.queries.append(record.getMessage())
+        if record.name == "peewee":  # not peewee.pool's connection messages
+            self.queries.append(record.getMessage())
 
 
 @contextmanager
