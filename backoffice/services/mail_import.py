@@ -422,6 +422,11 @@ def may_reply_to(address: str, user: User | None, request: SupportRequest) -> bo
     )
 
 
+def storable(text: str) -> str:
+    """text without NUL characters, which PostgreSQL refuses in text columns."""
+    return text.replace("\x00", "\ufffd")
+
+
 def truncated(text: str, limit: int = DETAILS_LIMIT) -> str:
     if len(text) <= limit:
         return text
@@ -449,7 +454,7 @@ def _store(parsed: ParsedMail, digest: str, status: str, reason: str = "", **lin
         from_address=parsed.from_address,
         subject=parsed.subject,
         headers=parsed.headers,
-        body_text=parsed.body_text,
+        body_text=storable(parsed.body_text),
         status=status,
         reason=reason[:500],
         **links,
@@ -475,7 +480,7 @@ def _keep_malformed(raw: bytes, digest: str, error: Exception) -> ImportOutcome:
         from_address=from_address,
         subject=subject,
         headers=pairs,
-        body_text=raw.decode("utf-8", "replace")[:100_000],
+        body_text=storable(raw.decode("utf-8", "replace")[:100_000]),
         status=MAIL_ERROR,
         reason=reason[:500],
     )
@@ -551,7 +556,7 @@ def _file(parsed: ParsedMail, digest: str, actor: Actor) -> ImportOutcome:
         requested_by=sender,
         requester_email=requester_address,
         kind=kind,
-        details=truncated(parsed.body_text or parsed.subject),
+        details=storable(truncated(parsed.body_text or parsed.subject)),
         source="email",
         needs_triage=organization is None,
         mail_message_id=thread_ids[0] if thread_ids else None,
