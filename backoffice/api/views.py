@@ -1,5 +1,6 @@
 """The API's endpoints: load (404), check (401/403), validate (422), call one service, answer."""
 
+import math
 import re
 import time
 from datetime import datetime
@@ -124,13 +125,12 @@ def _rate_limit_headers(response):
     """The key's limit in the IETF `RateLimit-*` headers, and Retry-After on a 429."""
     current = limiter.current_limit
     if current is not None:
-        seconds_left = max(0, current.reset_at - int(time.time()))
+        window = current.limit.get_expiry()
+        seconds_left = min(window, max(0, math.ceil(current.reset_at - time.time())))
         response.headers["RateLimit-Limit"] = str(current.limit.amount)
         response.headers["RateLimit-Remaining"] = str(current.remaining)
         response.headers["RateLimit-Reset"] = str(seconds_left)
-        response.headers["RateLimit-Policy"] = (
-            f"{current.limit.amount};w={current.limit.get_expiry()}"
-        )
+        response.headers["RateLimit-Policy"] = f"{current.limit.amount};w={window}"
         if response.status_code == 429:
             response.headers["Retry-After"] = str(max(1, seconds_left))
     return response
