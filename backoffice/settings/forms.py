@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.people import ROLE_ADMIN, ROLE_MEMBER
 
-ROLE_CHOICES = [(ROLE_ADMIN, "Admin"), (ROLE_MEMBER, "Member")]
+ROLE_CHOICES = {ROLE_ADMIN: "Admin", ROLE_MEMBER: "Member"}
 NOTE_MAX = 2000
 
 
@@ -24,9 +24,15 @@ def _note(label="Note (optional)"):
 
 
 class ProfileForm(FlaskForm):
-    first_name = StringField("First Name", validators=[DataRequired(), Length(max=100)])
-    last_name = StringField("Last Name", validators=[DataRequired(), Length(max=100)])
-    email = EmailField("Email Address", validators=[DataRequired(), Length(max=254)])
+    first_name = StringField(
+        "First Name", validators=[DataRequired("Enter your first name."), Length(max=100)]
+    )
+    last_name = StringField(
+        "Last Name", validators=[DataRequired("Enter your last name."), Length(max=100)]
+    )
+    email = EmailField(
+        "Email Address", validators=[DataRequired("Enter your email address."), Length(max=254)]
+    )
     phone = TelField("Phone Number", validators=[Optional(), Length(max=40)])
     current_password = PasswordField("Current password", validators=[Optional(), Length(max=256)])
     submit = SubmitField("Save Profile")
@@ -34,14 +40,19 @@ class ProfileForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=256)]
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=256)],
     )
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password."), Length(max=256)]
+    )
     submit = SubmitField("Change password")
 
 
 class ConfirmPasswordForm(FlaskForm):
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=256)]
+    )
     submit = SubmitField("Confirm")
 
 
@@ -65,12 +76,18 @@ class PlanRenewalForm(FlaskForm):
 
 
 class OrgDetailsForm(FlaskForm):
-    note = TextAreaField("What should change?", validators=[DataRequired(), Length(max=NOTE_MAX)])
+    note = TextAreaField(
+        "What should change?",
+        validators=[DataRequired("Say what should change."), Length(max=NOTE_MAX)],
+    )
     submit = SubmitField("Request details change")
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email Address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Email Address",
+        validators=[DataRequired("Enter the email address to invite."), Length(max=254)],
+    )
     role = SelectField("Role", choices=ROLE_CHOICES, default=ROLE_MEMBER)
     submit = SubmitField("Invite")
 
@@ -81,7 +98,7 @@ class RoleForm(FlaskForm):
 
 
 class NumberRequestForm(FlaskForm):
-    direction = SelectField("Direction", choices=[("outbound", "Outbound"), ("inbound", "Inbound")])
+    direction = SelectField("Direction", choices={"outbound": "Outbound", "inbound": "Inbound"})
     note = _note()
     submit = SubmitField("Request a number")
 

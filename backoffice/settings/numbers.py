@@ -21,7 +21,7 @@ def _numbers() -> list[PhoneNumber]:
 
 def _removal_form(numbers, **kwargs) -> NumberRemovalForm:
     form = NumberRemovalForm(prefix="removal", **kwargs)
-    form.number.choices = [(n.number, f"{format_phone(n.number)} ({n.direction})") for n in numbers]
+    form.number.choices = {n.number: f"{format_phone(n.number)} ({n.direction})" for n in numbers}
     return form
 
 

@@ -14,20 +14,18 @@ BACK = "settings.organization"
 
 
 def _locale_form(**kwargs) -> LocaleForm:
-    form = LocaleForm(
-        country=g.org.country, currency=g.org.currency, timezone=g.org.timezone, **kwargs
-    )
-    form.country.choices = list(locale.country_choices())
-    form.currency.choices = list(locale.currency_choices())
-    form.timezone.choices = list(locale.timezone_choices())
+    form = LocaleForm(**kwargs)
+    form.country.choices = dict(locale.country_choices())
+    form.currency.choices = dict(locale.currency_choices())
+    form.timezone.choices = dict(locale.timezone_choices())
     return form
 
 
 def _plan_form(**kwargs) -> PlanChangeForm:
     form = PlanChangeForm(prefix="plan_change", **kwargs)
-    form.plan.choices = [("", "No preference")] + [
-        (plan.code, plan.name) for plan in Plan.select().order_by(Plan.price, Plan.name)
-    ]
+    form.plan.choices = {"": "No preference"} | {
+        plan.code: plan.name for plan in Plan.select().order_by(Plan.price, Plan.name)
+    }
     return form
 
 
@@ -39,7 +37,10 @@ def _page(locale_form=None, plan_form=None, renewal_form=None, details_form=None
         usage=usage_for(org),
         country_name=dict(locale.country_choices()).get(org.country, org.country),
         currency_name=dict(locale.currency_choices()).get(org.currency, org.currency),
-        locale_form=locale_form or _locale_form(formdata=None),
+        locale_form=locale_form
+        or _locale_form(
+            formdata=None, country=org.country, currency=org.currency, timezone=org.timezone
+        ),
         plan_form=plan_form or _plan_form(formdata=None),
         renewal_form=renewal_form or PlanRenewalForm(prefix="renewal", formdata=None),
         details_form=details_form or OrgDetailsForm(prefix="details", formdata=None),
@@ -77,7 +78,7 @@ def organization_request_plan_change():
     form = _plan_form()
     if not form.validate_on_submit():
         return _page(plan_form=form), 400
-    wanted = dict(form.plan.choices).get(form.plan.data) if form.plan.data else None
+    wanted = form.plan.choices.get(form.plan.data) if form.plan.data else None
     details = "\n\n".join(
         part
         for part in (f"Desired plan: {wanted}" if wanted else "", (form.note.data or "").strip())

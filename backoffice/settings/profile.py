@@ -14,21 +14,21 @@ from .views import bp, service_refused
 CHANGE_FORM_PREFIX = "change"
 
 
-def _profile_form(**kwargs) -> ProfileForm:
+def _saved_profile_form() -> ProfileForm:
     user = current_user
     return ProfileForm(
+        formdata=None,
         first_name=user.first_name,
         last_name=user.last_name,
         email=user.email,
         phone=format_phone(user.phone),
-        **kwargs,
     )
 
 
 def _page(profile_form=None, password_form=None) -> str:
     return render_template(
         "settings/profile.html",
-        profile_form=profile_form or _profile_form(formdata=None),
+        profile_form=profile_form or _saved_profile_form(),
         password_form=password_form or ChangePasswordForm(prefix=CHANGE_FORM_PREFIX, formdata=None),
     )
 
@@ -42,7 +42,7 @@ def profile():
 @bp.route("/profile", methods=["POST"])
 @member_required
 def profile_save():
-    form = _profile_form()
+    form = ProfileForm()
     if not form.validate_on_submit():
         return _page(profile_form=form), 400
     try:
