@@ -26,7 +26,7 @@ class DetailsForm(ConsoleForm):
 
 
 class PlanForm(ConsoleForm):
-    plan = SelectField("Plan", choices=[], validate_choice=False)
+    plan = SelectField("Plan", choices={}, validate_choice=False)
 
 
 class EmptyForm(ConsoleForm):
@@ -43,12 +43,12 @@ class GrantForm(ConsoleForm):
 
 
 class NumberForm(ConsoleForm):
-    number = SelectField("Number", choices=[], validate_choice=False)
+    number = SelectField("Number", choices={}, validate_choice=False)
 
 
 class FulfilForm(ConsoleForm):
-    plan = SelectField("Plan", choices=[], validate_choice=False)
-    number = SelectField("Number", choices=[], validate_choice=False)
+    plan = SelectField("Plan", choices={}, validate_choice=False)
+    number = SelectField("Number", choices={}, validate_choice=False)
     name = StringField("Name")
     billing_email = StringField("Billing email")
     note = TextAreaField("Resolution note (mailed to the requester)")
@@ -60,10 +60,10 @@ class RejectForm(ConsoleForm):
 
 class LogRequestForm(ConsoleForm):
     organization = StringField("Organization ID", description="org_…")
-    kind = SelectField("Kind", choices=[(k, KIND_LABELS[k]) for k in REQUEST_KINDS])
+    kind = SelectField("Kind", choices={k: KIND_LABELS[k] for k in REQUEST_KINDS})
     source = SelectField(
         "Arrived by",
-        choices=[(s, {"email": "Email", "staff": "Phone / staff"}[s]) for s in STAFF_SOURCES],
+        choices={s: {"email": "Email", "staff": "Phone / staff"}[s] for s in STAFF_SOURCES},
     )
     requester_email = StringField("Requester's email")
     details = TextAreaField("Details")
@@ -76,10 +76,10 @@ class AssignNumberForm(ConsoleForm):
 class StaffCreateForm(ConsoleForm):
     email = StringField("Email")
     name = StringField("Name")
-    role = SelectField("Role", choices=[("support", "Support"), ("superuser", "Superuser")])
+    role = SelectField("Role", choices={"support": "Support", "superuser": "Superuser"})
     password = PasswordField("Password")
 
 
 class StaffEditForm(ConsoleForm):
-    role = SelectField("Role", choices=[("support", "Support"), ("superuser", "Superuser")])
+    role = SelectField("Role", choices={"support": "Support", "superuser": "Superuser"})
     is_active = BooleanField("Active")

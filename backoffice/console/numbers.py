@@ -21,7 +21,7 @@ from .helpers import org_column, when_column
 
 class AddNumberForm(ConsoleForm):
     number = StringField("Number", description="E.164, e.g. +14155550123")
-    direction = SelectField("Direction", choices=[(d, d) for d in NUMBER_DIRECTIONS])
+    direction = SelectField("Direction", choices={d: d for d in NUMBER_DIRECTIONS})
     monthly_cost = IntegerField("Monthly cost (credits)", validators=[Optional()])
 
 

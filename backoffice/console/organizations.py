@@ -25,7 +25,7 @@ from ..models.organizations import ORG_STATUSES
 from ..models.people import INVITATION_PENDING
 from ..models.requests import UNRESOLVED_STATES
 from ..permissions import staff_actor
-from ..services import numbers, organizations
+from ..services import ledger, numbers, organizations
 from ..services.errors import ServiceError
 from ..services.organizations import grant_limit_for
 from ..services.requests import KIND_LABELS
@@ -120,23 +120,23 @@ class OrganizationView(ConsoleModelView):
             .offset(audit_page * AUDIT_PAGE_SIZE)
         )
         plan_form = PlanForm(formdata=None)
-        plan_form.plan.choices = [
-            (str(p.id), f"{p.name} ({p.code})") for p in Plan.select().order_by(Plan.name)
-        ]
+        plan_form.plan.choices = {
+            str(p.id): f"{p.name} ({p.code})" for p in Plan.select().order_by(Plan.name)
+        }
         if organization.plan_id:
             plan_form.plan.data = str(organization.plan_id)
         assign_form = NumberForm(formdata=None)
-        assign_form.number.choices = [
-            (str(n.id), f"{n.number} · {n.direction} · {n.monthly_cost} credits/month")
+        assign_form.number.choices = {
+            str(n.id): f"{n.number} · {n.direction} · {n.monthly_cost} credits/month"
             for n in numbers.free_numbers().limit(POOL_CHOICES_MAX)
-        ]
+        }
         org_numbers = list(
             PhoneNumber.select()
             .where(PhoneNumber.organization == organization)
             .order_by(PhoneNumber.number)
         )
         release_form = NumberForm(formdata=None)
-        release_form.number.choices = [(str(n.id), n.number) for n in org_numbers]
+        release_form.number.choices = {str(n.id): n.number for n in org_numbers}
         details_form = DetailsForm(formdata=None, obj=organization)
         return self.render(
             "console/organization.html",
@@ -254,8 +254,6 @@ def _change_plan(form, organization):
 
 
 def _renew_plan(form, organization):
-    from ..services import ledger
-
     ledger.renew_plan(staff_actor(), organization)
     return "Plan renewed and its included credits added."
 

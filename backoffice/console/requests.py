@@ -156,21 +156,21 @@ class RequestView(ConsoleModelView):
         payload = item.payload or {}
         organization = item.organization
         form = FulfilForm(formdata=formdata)
-        form.plan.choices = [
-            (p.code, f"{p.name} ({p.code})") for p in Plan.select().order_by(Plan.name)
-        ]
+        form.plan.choices = {
+            p.code: f"{p.name} ({p.code})" for p in Plan.select().order_by(Plan.name)
+        }
         if item.kind == "number_add":
-            form.number.choices = [
-                (n.number, f"{n.number} · {n.direction} · {n.monthly_cost} credits/month")
+            form.number.choices = {
+                n.number: f"{n.number} · {n.direction} · {n.monthly_cost} credits/month"
                 for n in numbers.free_numbers().limit(POOL_CHOICES_MAX)
-            ]
+            }
         elif item.kind == "number_remove" and organization is not None:
-            form.number.choices = [
-                (n.number, f"{n.number} · {n.direction}")
+            form.number.choices = {
+                n.number: f"{n.number} · {n.direction}"
                 for n in PhoneNumber.select()
                 .where(PhoneNumber.organization == organization)
                 .order_by(PhoneNumber.number)
-            ]
+            }
         if formdata is None:
             if payload.get("plan"):
                 form.plan.data = payload["plan"]

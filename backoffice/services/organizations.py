@@ -5,9 +5,10 @@ from flask import current_app
 from ..db import locked
 from ..models import Organization, OrganizationNote, Plan, StaffUser
 from ..models.organizations import ORG_ACTIVE, ORG_SUSPENDED
+from . import ledger
 from .accounts import normalize_email
 from .base import Actor, audit, changes, operation
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, NotFound, ValidationFailed
 from .members import invite_member
 from .periods import start_period
 
@@ -150,24 +151,8 @@ def grant_limit_for(staff: StaffUser) -> int | None:
     return None if staff.is_superuser else current_app.config["SUPPORT_GRANT_LIMIT"]
 
 
-@operation
 def grant_credits(actor: Actor, organization: Organization, staff: StaffUser, amount, reason: str):
-    """Grant credits as a staff member, within the limit of their role, through the ledger."""
-    from . import ledger
-
-    errors = {}
-    if amount is None or isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        errors["amount"] = "Enter a whole number of credits greater than zero."
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = "Give the reason for the grant."
-    if errors:
-        raise ValidationFailed(errors)
-    limit = grant_limit_for(staff)
-    if limit is not None and amount > limit:
-        raise Forbidden(
-            f"Support staff can grant at most {limit:,} credits at once; ask a superuser.",
-            field="amount",
-            code="grant_over_limit",
-        )
-    return ledger.grant_credits(actor, organization, amount, reason)
+    """Grant credits through the ledger, within what the staff member's role may grant at once."""
+    return ledger.grant_credits(
+        actor, organization, amount, reason, max_amount=grant_limit_for(staff)
+    )

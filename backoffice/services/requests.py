@@ -15,7 +15,7 @@ from ..models.requests import (
     STATE_REJECTED,
     UNRESOLVED_STATES,
 )
-from . import numbers, organizations
+from . import ledger, numbers, organizations
 from .accounts import normalize_email
 from .base import Actor, audit, operation
 from .errors import Conflict, ValidationFailed
@@ -186,8 +186,6 @@ def _perform(actor: Actor, request: SupportRequest, choices: dict) -> str:
         organizations.change_plan(actor, organization, plan)
         return f"Your organization is now on the {plan.name} plan."
     if kind == "plan_renewal":
-        from . import ledger
-
         ledger.renew_plan(actor, organization)
         return "Your plan has been renewed and its included credits added."
     if kind == "number_add":
