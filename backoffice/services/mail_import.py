@@ -618,10 +618,15 @@ def read_source(path: Path) -> list[bytes]:
             messages = [box.get_bytes(key) for key in sorted(box.iterkeys())]
         else:
             with path.open("rb") as source:
-                is_mbox = source.read(5) == b"From "
-            if is_mbox:
+                head = source.read(5)
+            if not head:
+                messages = []
+            elif head == b"From ":
                 box = mailbox.mbox(path, factory=None, create=False)
-                messages = [box.get_bytes(key) for key in box.iterkeys()]
+                try:
+                    messages = [box.get_bytes(key) for key in box.iterkeys()]
+                finally:
+                    box.close()
             else:
                 messages = [path.read_bytes()]
     except (OSError, mailbox.Error) as exc:

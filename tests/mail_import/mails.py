@@ -30,10 +30,10 @@ def alternative(sender, subject, text, html, **headers):
     return message
 
 
-def html_only(sender, subject, html, **headers):
+def html_only(sender, subject, html, *, date=None, **headers):
     """Only an HTML part (some phone clients and CRMs)."""
     message = EmailMessage()
-    _address(message, sender, subject, True, None, headers)
+    _address(message, sender, subject, True, date, headers)
     message.set_content(html, subtype="html", cte="quoted-printable")
     return message
 
