@@ -73,7 +73,7 @@ def first_agent(organization: Organization) -> Agent | None:
 
 @bp.after_request
 def _vary_on_origin(response):
-    response.headers.add("Vary", "Origin")
+    response.vary.add("Origin")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
