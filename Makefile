@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app backoffice
 
-.PHONY: install run test lint format browser-deps bench clean
+.PHONY: install run test lint format browser-deps mail-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## The whole suite (TEST_DATABASE_URL=postgresql://… runs it against PostgreSQL)
-test: install browser-deps
+test: install browser-deps mail-deps
 	$(BIN)/pytest
 
 lint: install
@@ -38,6 +38,12 @@ format: install
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# IMAP tests run a private Dovecot on 127.0.0.1; install Debian's when we may (root).
+mail-deps:
+	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
 	fi
 
 bench: install
