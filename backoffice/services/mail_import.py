@@ -655,14 +655,17 @@ def _imap_client(url: str):
         )
     else:
         client = imaplib.IMAP4(host, parts.port or 143, timeout=30)
-        if "STARTTLS" in client.capabilities:
+    try:
+        if parts.scheme == "imap" and "STARTTLS" in client.capabilities:
             client.starttls(ssl.create_default_context())
-        elif not _is_loopback(host):
-            client.shutdown()
+        elif parts.scheme == "imap" and not _is_loopback(host):
             raise SourceUnreadable(
                 f"{host} offers no STARTTLS; use imaps:// rather than send the password in clear."
             )
-    client.login(unquote(parts.username or ""), unquote(parts.password or ""))
+        client.login(unquote(parts.username or ""), unquote(parts.password or ""))
+    except BaseException:
+        client.shutdown()
+        raise
     return client, unquote(parts.path.lstrip("/")) or "INBOX"
 
 
