@@ -240,21 +240,30 @@ def record_call(
         raise ValidationFailed({"agent_id": "This agent belongs to another organization."})
     if started_at.tzinfo is not None:
         started_at = to_utc_naive(started_at)
+    # The organization's row lock first: postings of the same call queue up behind it, and
+    # the second one finds the first one's entry below.
+    locked(Organization.select(Organization.id).where(Organization.id == organization.id)).get()
     key = call_key(call_id)
     existing = LedgerEntry.get_or_none(LedgerEntry.idempotency_key == key)
     if existing is not None:
         return LedgerResult(existing, created=False)
     if not Call.select().where(Call.public_id == call_id).exists():
-        Call.create(
-            public_id=call_id,
-            organization=organization,
-            agent=agent,
-            started_at=started_at,
-            duration_seconds=duration_seconds,
-            direction=direction,
-            from_number=from_number,
-            to_number=to_number,
-        )
+        try:
+            with database.atomic():
+                Call.create(
+                    public_id=call_id,
+                    organization=organization,
+                    agent=agent,
+                    started_at=started_at,
+                    duration_seconds=duration_seconds,
+                    direction=direction,
+                    from_number=from_number,
+                    to_number=to_number,
+                )
+        except IntegrityError:
+            # The same call ID, posted for another organization at the same moment: the
+            # call row exists either way; the ledger key decides what is charged.
+            pass
     return _post(
         actor,
         organization,
