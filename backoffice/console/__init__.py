@@ -53,6 +53,7 @@ def init_console(app) -> Admin:
         StaffUser,
         User,
     )
+    from .mail_views import MailTriageView
     from .numbers import PhoneNumberView
     from .organizations import OrganizationView
     from .plans import PlanView
@@ -96,4 +97,7 @@ def init_console(app) -> Admin:
     )
     admin.add_view(AuditView(AuditEvent, name="Audit log", endpoint="audit", url="/admin/audit"))
     admin.add_view(StaffUserView(StaffUser, name="Staff", endpoint="staff", url="/admin/staff"))
+    admin.add_view(
+        MailTriageView(name="Mail triage", endpoint="mail_triage", url="/admin/mail-triage")
+    )
     return admin

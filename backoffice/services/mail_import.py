@@ -741,6 +741,14 @@ def mails_for_request(request: SupportRequest):
     )
 
 
+def suggested_organizations(mail: InboundMail) -> list[Organization]:
+    """The organizations a triage mail most likely belongs to: its sender's."""
+    if mail.request_id and mail.request.requested_by_id:
+        return organizations_of(mail.request.requested_by)
+    sender = find_customer(mail.from_address) if mail.from_address else None
+    return organizations_of(sender) if sender is not None else []
+
+
 def _header(mail: InboundMail, name: str) -> str:
     return next((v for k, v in (mail.headers or []) if k.lower() == name.lower()), "")
 
