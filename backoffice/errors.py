@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .db import DATABASE_ERRORS
@@ -49,11 +49,11 @@ def register_error_handlers(app):
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        response = error_response(exc.code or 500, code, exc.description or "")
-        if exc.code == 429 and hasattr(exc, "get_headers"):
-            for name, value in exc.get_headers():
-                if name.lower() == "retry-after":
-                    response = _with_header(response, name, value)
+        response = make_response(error_response(exc.code or 500, code, exc.description or ""))
+        # Keep what the status needs to be understood: Allow on a 405, Retry-After on a 429.
+        for name, value in exc.get_headers():
+            if name.lower() in ("allow", "retry-after"):
+                response.headers[name] = value
         return response
 
     def database_unavailable(exc):
