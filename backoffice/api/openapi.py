@@ -1,7 +1,5 @@
 """The OpenAPI 3.1 document of the API: every endpoint, parameter, schema and error."""
 
-from flask import request
-
 from ..services.agents import NAME_MAX
 from .paging import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -388,8 +386,8 @@ PATHS = {
 }
 
 
-def openapi_document() -> dict:
-    """The document, with the server URL this request came to."""
+def openapi_document(server_url: str) -> dict:
+    """The document, for the API served at server_url (…/api/v1)."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -401,7 +399,7 @@ def openapi_document() -> dict:
                 'API keys). Errors are `{"error": {"code", "message"}}` with stable codes.'
             ),
         },
-        "servers": [{"url": request.url_root.rstrip("/") + "/api/v1"}],
+        "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
         "paths": PATHS,
         "components": {

@@ -14,6 +14,16 @@ MAX_LIMIT = 100
 BAD_CURSOR = "This cursor is not valid: use the `next` link of the previous page."
 
 
+def only_parameters(*names: str) -> None:
+    """Refuse query parameters the endpoint doesn't know, so a typo isn't silently ignored."""
+    unknown = sorted(set(request.args) - set(names))
+    if unknown:
+        known = ", ".join(names) or "none"
+        raise ValidationFailed(
+            {name[:100]: f"Unknown parameter (this endpoint takes: {known})." for name in unknown}
+        )
+
+
 def page_limit() -> int:
     """The `limit` query parameter, 1 to MAX_LIMIT."""
     raw = request.args.get("limit")

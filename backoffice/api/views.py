@@ -17,7 +17,7 @@ from . import bp
 from .auth import api_actor, key_required
 from .errors import ApiError
 from .openapi import openapi_document
-from .paging import keyset_page, page_body, page_limit
+from .paging import keyset_page, only_parameters, page_body, page_limit
 
 AGENT_ID = re.compile(r"^agent_[0-9A-Za-z]{1,34}$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
@@ -138,7 +138,7 @@ def _rate_limit_headers(response):
 
 @bp.get("/openapi.json")
 def openapi():
-    response = jsonify(openapi_document())
+    response = jsonify(openapi_document(request.url_root.rstrip("/") + bp.url_prefix))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -146,12 +146,14 @@ def openapi():
 @bp.get("/organization")
 @key_required
 def organization():
+    only_parameters()
     return jsonify(organization_json(g.org))
 
 
 @bp.get("/usage")
 @key_required
 def usage():
+    only_parameters()
     lines = usage_for(g.org)
     return jsonify(
         period_start=timestamp(g.org.period_start),
@@ -166,6 +168,7 @@ def usage():
 @bp.get("/agents")
 @key_required
 def list_agents():
+    only_parameters("limit", "cursor")
     limit = page_limit()
     query = Agent.select().where(Agent.organization == g.org)
     rows, next_cursor = keyset_page(
@@ -178,6 +181,7 @@ def list_agents():
 @bp.post("/agents")
 @key_required
 def create_agent():
+    only_parameters()
     name = agent_name(json_object())
     if name is None:
         raise ValidationFailed({"name": "Give the agent a name."})
@@ -191,12 +195,14 @@ def create_agent():
 @bp.get("/agents/<public_id>")
 @key_required
 def get_agent(public_id):
+    only_parameters()
     return jsonify(agent_json(agent_or_404(public_id)))
 
 
 @bp.patch("/agents/<public_id>")
 @key_required
 def update_agent(public_id):
+    only_parameters()
     agent = agent_or_404(public_id)
     agent = agents.update_agent(api_actor(), agent, agent_name(json_object()))
     return jsonify(agent_json(agent))
@@ -205,6 +211,7 @@ def update_agent(public_id):
 @bp.get("/calls")
 @key_required
 def list_calls():
+    only_parameters("limit", "cursor")
     limit = page_limit()
     query = Call.select(Call, Agent).join(Agent).where(Call.organization == g.org)
     rows, next_cursor = keyset_page(query, Call.started_at, Call.id, newest_first=True, limit=limit)

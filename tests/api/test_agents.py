@@ -189,3 +189,10 @@ def test_bad_paging_parameters_are_422(api, holder, query, field):
         response = api.get(f"{path}?{query}")
         assert response.status_code == 422
         assert field in response.get_json()["error"]["fields"]
+
+
+def test_unknown_query_parameters_are_422(api, holder):
+    response = api.get("/agents?limt=10")
+    assert response.status_code == 422
+    assert "limit, cursor" in response.get_json()["error"]["fields"]["limt"]
+    assert api.get("/organization?expand=all").status_code == 422

@@ -192,3 +192,9 @@ def test_wrong_method_is_json_405(client, holder):
     response = client.delete("/api/v1/agents", headers=holder.headers)
     assert response.status_code == 405
     assert "code" in response.get_json()["error"]
+
+
+def test_wrong_method_names_the_allowed_ones(client, holder):
+    response = client.put("/api/v1/agents", headers=holder.headers)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
