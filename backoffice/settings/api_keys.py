@@ -47,7 +47,9 @@ def api_keys_generate():
     if current is not None and form.confirm.data != "yes":
         # Replacing a key breaks integrations at once, so it takes a second, deliberate step.
         return render_template(
-            "settings/api_key_confirm.html", key=current, form=GenerateKeyForm(formdata=None)
+            "settings/api_key_confirm.html",
+            key=current,
+            form=GenerateKeyForm(formdata=None, confirm="yes"),
         )
     try:
         key, secret = keys.generate_key(user_actor(), g.org, current_user._get_current_object())
