@@ -1,5 +1,6 @@
 """Requests that arrive by mail: the admin@ mailbox read into the staff queue, nothing twice."""
 
+import contextlib
 import hashlib
 import imaplib
 import ipaddress
@@ -216,7 +217,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         raise ValueError("no mail headers found")
     if message.get("From") is None:
         raise ValueError("the message has no From header")
-    ids = MESSAGE_ID.findall(str(message.get("Message-ID", "")))
+    ids = [i for i in MESSAGE_ID.findall(str(message.get("Message-ID", ""))) if len(i) <= 998]
     return ParsedMail(
         message=message,
         message_id=ids[0] if ids else None,
@@ -593,6 +594,9 @@ def import_message(raw: bytes, *, actor: Actor) -> ImportOutcome:
     except IntegrityError:
         # Another import stored the same message between our check and our insert.
         return ImportOutcome(DUPLICATE, reason="Imported at the same time by another run.")
+    except PARSE_ERRORS as exc:
+        # A header that only fails when read (after parsing) still leaves the mail kept.
+        return _keep_malformed(raw, digest, exc)
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -664,7 +668,9 @@ def _imap_client(url: str):
             )
         client.login(unquote(parts.username or ""), unquote(parts.password or ""))
     except BaseException:
-        client.shutdown()
+        # A failed STARTTLS has already closed the socket; the first error is the one to tell.
+        with contextlib.suppress(OSError):
+            client.shutdown()
         raise
     return client, unquote(parts.path.lstrip("/")) or "INBOX"
 

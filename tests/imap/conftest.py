@@ -26,7 +26,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -48,7 +50,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
@@ -83,7 +86,9 @@ class DovecotServer:
         # Dovecot's unprivileged processes must be able to reach their files inside.
         self.root.chmod(0o755)
         self.port = free_port()
+        self.tls_port = free_port()
         self.config = self.root / "dovecot.conf"
+        self.certificate = self.root / "cert.pem"
 
     def _accounts(self) -> tuple[str, str, int, int]:
         """(internal user, login user, uid, gid) Dovecot runs the mailbox processes as."""
@@ -99,6 +104,7 @@ class DovecotServer:
         mail_dir.mkdir()
         os.chown(mail_dir, uid, gid)
         (self.root / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")
+        self._make_certificate()
         self.config.write_text(
             CONFIG.format(
                 root=self.root,
@@ -107,6 +113,7 @@ class DovecotServer:
                 uid=uid,
                 gid=gid,
                 port=self.port,
+                tls_port=self.tls_port,
             )
         )
         subprocess.run([self.binary, "-c", str(self.config)], check=True)
@@ -120,6 +127,31 @@ class DovecotServer:
         log = (self.root / "dovecot.log").read_text(errors="replace")
         raise RuntimeError(f"Dovecot did not start on 127.0.0.1:{self.port}\n{log}")
 
+    def _make_certificate(self) -> None:
+        """A self-signed certificate for 127.0.0.1, trusted by the tests through SSL_CERT_FILE."""
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                str(self.root / "key.pem"),
+                "-out",
+                str(self.certificate),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
     def stop(self) -> None:
         doveadm = shutil.which("doveadm", path=SBIN_PATHS)
         if doveadm:
@@ -130,8 +162,10 @@ class DovecotServer:
             time.sleep(0.1)
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, password: str = IMAP_PASSWORD, folder: str = "INBOX") -> str:
-        return f"imap://{IMAP_USER}:{password}@127.0.0.1:{self.port}/{folder}"
+    def url(self, password: str = IMAP_PASSWORD, folder: str = "INBOX", tls: bool = False) -> str:
+        """imap:// (STARTTLS, offered by this server) or imaps:// on its own port."""
+        scheme, port = ("imaps", self.tls_port) if tls else ("imap", self.port)
+        return f"{scheme}://{IMAP_USER}:{password}@127.0.0.1:{port}/{folder}"
 
     def client(self) -> imaplib.IMAP4:
         client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -178,7 +212,8 @@ def dovecot():
 
 @pytest.fixture
 def imap_inbox(dovecot, app, monkeypatch):
-    """An empty inbox that the app's IMAP_URL points at."""
+    """An empty inbox that the app's IMAP_URL points at, its certificate trusted."""
     dovecot.empty()
     monkeypatch.setitem(app.config, "IMAP_URL", dovecot.url())
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))
     return dovecot

@@ -1,5 +1,7 @@
 """`flask requests fetch-imap` against a real IMAP server (Dovecot on 127.0.0.1)."""
 
+import pytest
+
 from backoffice.models import InboundMail, SupportRequest
 
 from ..mail_import import mails
@@ -86,3 +88,26 @@ def test_unknown_folder_and_missing_url_fail(customers, imap_inbox, runner, app,
 
     assert result.exit_code == 1
     assert "Set IMAP_URL" in result.output
+
+
+def test_imaps_url(customers, imap_inbox, runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "IMAP_URL", imap_inbox.url(tls=True))
+    imap_inbox.deliver(mails.as_bytes(mails.plain("ada@acme.example", "Upgrade", "Please.")))
+
+    result = fetch(runner)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == summary_line(1, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("tls", [True, False])
+def test_untrusted_certificate_is_refused(customers, imap_inbox, runner, app, monkeypatch, tls):
+    monkeypatch.setitem(app.config, "IMAP_URL", imap_inbox.url(tls=tls))
+    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/ca.pem")
+    imap_inbox.deliver(mails.as_bytes(mails.plain("ada@acme.example", "Upgrade", "Please.")))
+
+    result = fetch(runner)
+
+    assert result.exit_code == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in result.output
+    assert InboundMail.select().count() == 0
