@@ -6,7 +6,6 @@ from peewee import JOIN
 
 from ..models import Agent, AuditEvent, Call, LedgerEntry, Membership, Organization, User
 from ..models.audit import ACTOR_KINDS
-from ..models.billing import LEDGER_KINDS
 from .base import ConsoleModelView
 from .helpers import json_column, org_column, org_link, when_column
 
@@ -75,9 +74,6 @@ class LedgerView(ConsoleModelView):
     )
     column_labels = {"duration_seconds": "Duration (s)", "call_id": "Call", "agent_id": "Agent"}
     column_searchable_list = (LedgerEntry.call_id, LedgerEntry.agent_id, Organization.public_id)
-    column_filters = (
-        FilterEqual(LedgerEntry.kind, "Kind", options=[(k, k) for k in LEDGER_KINDS]),
-    )
     column_formatters = {"organization": org_column, "created_at": when_column}
     joined_models = frozenset({"Organization"})
 
@@ -85,11 +81,11 @@ class LedgerView(ConsoleModelView):
         return LedgerEntry.select(LedgerEntry, Organization).join(Organization)
 
     def search_clause(self, term):
-        # IDs are matched exactly (or by prefix), so the indexes answer at any size.
+        # IDs are matched exactly, so the indexes answer at any size (a LIKE would scan).
         if term.startswith("call_"):
-            return LedgerEntry.call_id.startswith(term)
+            return LedgerEntry.call_id == term
         if term.startswith("agent_"):
-            return LedgerEntry.agent_id.startswith(term)
+            return LedgerEntry.agent_id == term
         if term.startswith("org_"):
             return Organization.public_id == term
         orgs = Organization.select(Organization.id).where(Organization.name.contains(term))
@@ -144,7 +140,7 @@ class CallView(ConsoleModelView):
 
     def search_clause(self, term):
         if term.startswith("call_"):
-            return Call.public_id.startswith(term)
+            return Call.public_id == term
         if term.startswith("agent_"):
             return Agent.public_id == term
         if term.startswith("org_"):

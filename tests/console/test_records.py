@@ -62,7 +62,7 @@ def test_ledger_search_by_call_agent_and_organization(support_client, support):
     assert "Wonka" not in page
     record_call(org, agent, "call_first0001")
     record_call(org, make_agent(org), "call_second0002")
-    page = support_client.get("/admin/ledger/?search=call_first").get_data(as_text=True)
+    page = support_client.get("/admin/ledger/?search=call_first0001").get_data(as_text=True)
     assert "call_first0001" in page
     assert "call_second0002" not in page
     page = support_client.get(f"/admin/ledger/?search={agent.public_id}").get_data(as_text=True)
@@ -92,7 +92,7 @@ def test_agents_and_calls_search(support_client):
     record_call(org, agent, "call_abc123")
     page = support_client.get("/admin/agents/?search=skynet").get_data(as_text=True)
     assert agent.public_id in page
-    page = support_client.get("/admin/calls/?search=call_abc").get_data(as_text=True)
+    page = support_client.get("/admin/calls/?search=call_abc123").get_data(as_text=True)
     assert "call_abc123" in page
     assert "Cyberdyne" in page
     page = support_client.get(f"/admin/calls/?search={agent.public_id}").get_data(as_text=True)
