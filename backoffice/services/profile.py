@@ -6,7 +6,7 @@ from peewee import IntegrityError
 from ..extensions import database
 from ..models import User
 from .accounts import normalize_email
-from .base import Actor, audit, changes, operation
+from .base import Actor, audit, operation
 from .errors import Conflict, ValidationFailed
 from .passwords import verify_password
 
@@ -82,14 +82,17 @@ def update_profile(
         taken = User.select().where(User.email == values["email"], User.id != user.id).exists()
         if taken:
             raise Conflict("Another account already uses this email address.", field="email")
-    before, after = changes(user, values)
+    after = {name: value for name, value in values.items() if getattr(user, name) != value}
     if not after:
         return user
+    before = {name: getattr(user, name) for name in after}
     try:
         with database.atomic():
             User.update(**after).where(User.id == user.id).execute()
     except IntegrityError as exc:
         # Another account took the address between the check and the write.
         raise Conflict("Another account already uses this email address.", field="email") from exc
+    for name, value in after.items():
+        setattr(user, name, value)
     audit(actor, "user.profile_updated", target=user, before=before, after=after)
     return user
