@@ -1,10 +1,14 @@
 """Who may open each Settings URL: anonymous, a member, an admin, another org's admin."""
 
+import re
+
 import pytest
 
-from backoffice.models import Invitation, Membership
+from backoffice.models import Invitation, Membership, Organization
 from backoffice.services.base import Actor
 from backoffice.services.members import invite_member
+
+from ..factories import make_number
 
 OK, LOGIN = "ok", "login"
 # Callers in this order: the admin last, since some of these POSTs remove or change things.
@@ -102,3 +106,31 @@ def test_demoted_admin_loses_admin_pages_on_the_next_request(app, team):
     make_second_admin.save()
     Membership.update(role="member").where(Membership.user == team.admin).execute()
     assert client.get("/settings/api-keys").status_code == 403
+
+
+@pytest.mark.parametrize("features_on", [True, False])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/settings/profile",
+        "/settings/organization",
+        "/settings/members",
+        "/settings/numbers",
+        "/settings/web-agent",
+        "/settings/api-keys",
+        "/settings/confirm-password",
+    ],
+)
+def test_every_input_has_a_label(admin_client, team, path, features_on):
+    make_number(team.org)
+    invite_member(Actor.system("test"), team.org, "new.hire@acme.example", "member")
+    Organization.update(embedding_enabled=features_on, api_access_enabled=features_on).where(
+        Organization.id == team.org.id
+    ).execute()
+    page = admin_client.get(path).get_data(as_text=True)
+    fields = re.findall(r"<(?:input|select|textarea)\b([^>]*)>", page)
+    visible = [f for f in fields if 'type="hidden"' not in f and 'type="submit"' not in f]
+    ids = [re.search(r'id="([^"]+)"', f).group(1) for f in visible]
+    for field_id in ids:
+        assert f'for="{field_id}"' in page, f"{path}: #{field_id} has no <label for>"
+    assert len(ids) == len(set(ids)), f"{path}: duplicate ids"
