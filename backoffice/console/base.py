@@ -63,6 +63,7 @@ class ConsoleModelView(StaffAccessMixin, ModelView):
     page_size = 25
     form_base_class = ConsoleForm
     joined_models: frozenset[str] = frozenset()
+    search_hint = "Search"
     list_template = "console/list.html"
 
     def get_column_names(self, only_columns, excluded_columns):
@@ -110,6 +111,9 @@ class ConsoleModelView(StaffAccessMixin, ModelView):
                 }
             )
         return groups
+
+    def search_placeholder(self):
+        return self.search_hint
 
     def list_links(self) -> list[tuple[str, str]]:
         """Extra (label, URL) links shown beside the list's search box."""

@@ -33,6 +33,8 @@ def _number_link(view, context, model, name):
 class PhoneNumberView(ConsoleModelView):
     """Numbers in the pool (no organization) and assigned ones."""
 
+    search_hint = "Number, organization name or ID"
+
     can_create = True
     form = AddNumberForm
     column_list = ("number", "direction", "monthly_cost", "organization", "assigned_at")

@@ -52,6 +52,8 @@ def _name_link(view, context, model, name):
 class OrganizationView(ConsoleModelView):
     """Every organization, searchable by name, ID, billing email and member email."""
 
+    search_hint = "Name, org ID, billing or member email"
+
     column_list = (
         "name",
         "public_id",

@@ -13,6 +13,8 @@ from .helpers import json_column, org_column, org_link, when_column
 class UserView(ConsoleModelView):
     """Customer users with the organizations they belong to and their role in each."""
 
+    search_hint = "Email or name"
+
     column_list = (
         "email",
         "first_name",
@@ -59,6 +61,8 @@ class UserView(ConsoleModelView):
 class LedgerView(ConsoleModelView):
     """Every ledger entry, newest first; read-only (entries are append-only)."""
 
+    search_hint = "Call ID, agent ID, org ID or name"
+
     simple_list_pager = True
     column_list = (
         "created_at",
@@ -96,6 +100,9 @@ class LedgerView(ConsoleModelView):
 
 
 class AgentView(ConsoleModelView):
+    """Agents with their organization and locale snapshot."""
+
+    search_hint = "Agent name or ID, organization"
     column_list = (
         "name",
         "public_id",
@@ -119,6 +126,9 @@ class AgentView(ConsoleModelView):
 
 
 class CallView(ConsoleModelView):
+    """Calls, newest first, with their organization and agent."""
+
+    search_hint = "Call ID, agent ID or org ID"
     simple_list_pager = True
     column_list = (
         "public_id",

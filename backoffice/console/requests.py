@@ -63,6 +63,8 @@ def _details_column(view, context, model, name):
 class RequestView(ConsoleModelView):
     """The queue: open requests first, oldest first."""
 
+    search_hint = "Organization name or ID, request ID"
+
     column_list = (
         "kind",
         "organization",

@@ -12,6 +12,9 @@ from .helpers import when_column
 
 
 class StaffUserView(ConsoleModelView):
+    """Staff accounts: superusers create them, change their role, deactivate them."""
+
+    search_hint = "Email or name"
     superuser_only = True
     can_create = True
     can_edit = True
