@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import html2text
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
 from ..clock import to_utc_naive, utcnow
 from ..extensions import database
@@ -242,6 +242,8 @@ def referenced_ids(message: EmailMessage) -> list[str]:
 def sender_address(message: EmailMessage) -> str:
     """The From address, lower-cased, without its display name."""
     header = message.get("From")
+    if header is None:
+        return ""
     addresses = getattr(header, "addresses", ())
     if addresses and addresses[0].addr_spec:
         return addresses[0].addr_spec.lower()[:254]
@@ -716,6 +718,10 @@ def fetch_imap(url: str, *, actor: Actor | None = None) -> Summary:
 
 def triage_mails():
     """Mails waiting for staff: not requests, unreadable, or requests with no organization."""
+    earlier = InboundMail.alias()
+    first_of_request = earlier.select(fn.MIN(earlier.id)).where(
+        earlier.request == InboundMail.request
+    )
     return (
         InboundMail.select(InboundMail, SupportRequest)
         .join(
@@ -727,6 +733,8 @@ def triage_mails():
                 (InboundMail.status == MAIL_REQUEST)
                 & SupportRequest.needs_triage
                 & SupportRequest.organization.is_null()
+                # A request's replies follow it: only the mail it came from is listed.
+                & (InboundMail.id == first_of_request)
             )
         )
         .order_by(InboundMail.received_at.desc(), InboundMail.id.desc())

@@ -18,11 +18,16 @@ def staff_client(client, customers):
 def triage_items(customers):
     """One of each kind of triage item, keyed by what it is."""
     original = mails.plain("ada@acme.example", "Add a number", "One more please.")
+    unclear = mails.plain("bob@northwind.example", "Upgrade", "Up!")
     return {
         "unknown": import_mail(mails.plain("eve@elsewhere.example", "Need a number", "Hi!")).mail,
         "bounce": import_mail(mails.bounce(original)).mail,
         "error": import_mail(mails.UNKNOWN_CHARSET).mail,
-        "unassigned": import_mail(mails.plain("bob@northwind.example", "Upgrade", "Up!")).mail,
+        "garbage": import_mail(mails.NOT_A_MAIL).mail,
+        "unassigned": import_mail(unclear).mail,
+        "unassigned_reply": import_mail(
+            mails.reply_to(unclear, "bob@northwind.example", "Soon")
+        ).mail,
         "request": import_mail(original).mail,
     }
 
@@ -40,7 +45,17 @@ def test_triage_list_shows_what_needs_a_person(staff_client, customers):
     assert "Delivery report (bounce)." in html
     assert "Could not read the message" in html
     assert "bob@northwind.example is in several organizations; none named." in html
-    assert f"/admin/mail-triage/{items['request'].id}/" not in html
+    assert "<td>—</td>" in html  # the unreadable mail has no sender
+    listed = {name: f"/admin/mail-triage/{mail.id}/" in html for name, mail in items.items()}
+    assert listed == {
+        "unknown": True,
+        "bounce": True,
+        "error": True,
+        "garbage": True,
+        "unassigned": True,
+        "unassigned_reply": False,
+        "request": False,
+    }
     assert staff_client.get(f"/admin/mail-triage/{items['request'].id}/").status_code == 404
 
 
