@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document of the API: every endpoint, parameter, schema and error."""
 
+from ..models.billing import LEDGER_KINDS, MAX_SEARCH_LENGTH
 from ..services.agents import NAME_MAX
 from .paging import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -49,6 +50,8 @@ ERRORS_OF_EVERY_CALL = {
     "403": _ref("responses", "Forbidden"),
     "429": _ref("responses", "RateLimited"),
 }
+# Years 1970 to 2999: the ledger's dates, in YYYY-MM-DD.
+DAY = "^(19[7-9][0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"
 PAGING_PARAMETERS = [_ref("parameters", "Limit"), _ref("parameters", "Cursor")]
 
 
@@ -217,6 +220,32 @@ SCHEMAS = {
         },
     },
     "CallList": _page_of("Call"),
+    "LedgerEntry": {
+        "type": "object",
+        "required": [
+            "created_at",
+            "kind",
+            "call_id",
+            "agent_id",
+            "phone_number",
+            "duration_seconds",
+            "credits",
+            "balance_after",
+            "description",
+        ],
+        "properties": {
+            "created_at": TIMESTAMP,
+            "kind": {"type": "string", "enum": list(LEDGER_KINDS)},
+            "call_id": {"type": ["string", "null"]},
+            "agent_id": {"type": ["string", "null"]},
+            "phone_number": {"type": ["string", "null"]},
+            "duration_seconds": {"type": ["integer", "null"]},
+            "credits": {"type": "integer", "description": "Signed: charges are negative."},
+            "balance_after": {"type": "integer"},
+            "description": {"type": "string"},
+        },
+    },
+    "LedgerPage": _page_of("LedgerEntry"),
 }
 
 PARAMETERS = {
@@ -233,6 +262,28 @@ PARAMETERS = {
         "required": False,
         "description": "The `next_cursor` of the previous page.",
         "schema": {"type": "string"},
+    },
+    "From": {
+        "name": "from",
+        "in": "query",
+        "required": False,
+        "description": "First day (inclusive, in the organization's timezone), YYYY-MM-DD.",
+        "schema": {"type": "string", "format": "date", "pattern": DAY},
+    },
+    "To": {
+        "name": "to",
+        "in": "query",
+        "required": False,
+        "description": "Last day (inclusive, in the organization's timezone), YYYY-MM-DD; "
+        "on or after `from`.",
+        "schema": {"type": "string", "format": "date", "pattern": DAY},
+    },
+    "Search": {
+        "name": "q",
+        "in": "query",
+        "required": False,
+        "description": "The start of a call ID or agent ID.",
+        "schema": {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "pattern": "^[!-~]*$"},
     },
     "AgentId": {
         "name": "agent_id",
@@ -378,6 +429,23 @@ PATHS = {
             "parameters": PAGING_PARAMETERS,
             "responses": {
                 "200": _ok("A page of calls.", "CallList"),
+                "422": _ref("responses", "ValidationFailed"),
+                **ERRORS_OF_EVERY_CALL,
+            },
+        }
+    },
+    "/ledger": {
+        "get": {
+            "operationId": "listLedger",
+            "summary": "The credit ledger, newest first, with the Billing tab's filters",
+            "parameters": [
+                _ref("parameters", "From"),
+                _ref("parameters", "To"),
+                _ref("parameters", "Search"),
+                *PAGING_PARAMETERS,
+            ],
+            "responses": {
+                "200": _ok("A page of ledger entries.", "LedgerPage"),
                 "422": _ref("responses", "ValidationFailed"),
                 **ERRORS_OF_EVERY_CALL,
             },

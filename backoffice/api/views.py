@@ -9,7 +9,8 @@ from flask import g, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from ..extensions import limiter
-from ..models import Agent, Call
+from ..models import Agent, Call, LedgerEntry
+from ..models.billing import ledger_page, parse_ledger_filters
 from ..services import agents
 from ..services.errors import ValidationFailed
 from ..services.usage import usage_for
@@ -17,9 +18,12 @@ from . import bp
 from .auth import api_actor, key_required
 from .errors import ApiError
 from .openapi import openapi_document
-from .paging import keyset_page, only_parameters, page_body, page_limit
+from .paging import decode_cursor, keyset_page, only_parameters, page_body, page_limit
 
 AGENT_ID = re.compile(r"^agent_[0-9A-Za-z]{1,34}$")
+# Ledger dates far outside any account's life would overflow timezone arithmetic.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+SEARCH = re.compile(r"[\x21-\x7e]*")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
 
 
@@ -62,6 +66,36 @@ def call_json(call: Call) -> dict:
         "from_number": call.from_number,
         "to_number": call.to_number,
     }
+
+
+def ledger_json(entry: LedgerEntry) -> dict:
+    return {
+        "created_at": timestamp(entry.created_at),
+        "kind": entry.kind,
+        "call_id": entry.call_id,
+        "agent_id": entry.agent_id,
+        "phone_number": entry.phone_number,
+        "duration_seconds": entry.duration_seconds,
+        "credits": entry.credits,
+        "balance_after": entry.balance_after,
+        "description": entry.description,
+    }
+
+
+def ledger_filters():
+    """The Billing tab's filters from the query (from, to, q), in the organization's timezone."""
+    errors = {}
+    for name in ("from", "to"):
+        value = request.args.get(name)
+        if value is not None and not (
+            value[:4].isdigit() and FIRST_YEAR <= int(value[:4]) <= LAST_YEAR
+        ):
+            errors[name] = f"Enter a date from {FIRST_YEAR} to {LAST_YEAR} as YYYY-MM-DD."
+    if not SEARCH.fullmatch(request.args.get("q", "")):
+        errors["q"] = "Search for the start of a call or agent ID (printable ASCII, no spaces)."
+    if errors:
+        raise ValidationFailed(errors)
+    return parse_ledger_filters(request.args, g.org.timezone)
 
 
 def organization_json(organization) -> dict:
@@ -217,3 +251,16 @@ def list_calls():
     rows, next_cursor = keyset_page(query, Call.started_at, Call.id, newest_first=True, limit=limit)
     items = [call_json(call) for call in rows]
     return jsonify(page_body(items, next_cursor, "api.list_calls", limit=limit))
+
+
+@bp.get("/ledger")
+@key_required
+def ledger():
+    only_parameters("from", "to", "q", "limit", "cursor")
+    limit = page_limit()
+    filters = ledger_filters()
+    cursor = request.args.get("cursor") or None
+    decode_cursor(cursor)  # refuses, before any query, a cursor we could not have issued
+    rows, next_cursor = ledger_page(g.org, filters, cursor, limit)
+    items = [ledger_json(entry) for entry in rows]
+    return jsonify(page_body(items, next_cursor, "api.ledger", limit=limit, **filters.as_args()))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from backoffice.extensions import limiter
-from backoffice.models import ApiKey, Organization
+from backoffice.models import ApiKey, Call, LedgerEntry, Organization
 from backoffice.services.api_keys import generate_key
 from backoffice.services.base import Actor
 
@@ -40,6 +40,31 @@ def key_for(org: Organization) -> KeyHolder:
         org.api_access_enabled = True
     key, secret = generate_key(Actor.system("test"), org, None)
     return KeyHolder(org, key, secret)
+
+
+def make_call(org, agent, started_at, n):
+    return Call.create(
+        public_id=f"call_{n:04d}",
+        organization=org,
+        agent=agent,
+        started_at=started_at,
+        duration_seconds=60 + n,
+        direction="inbound",
+        from_number="+14155550100",
+        to_number="+14155550199",
+    )
+
+
+def make_ledger_entry(org, when, n, **values):
+    return LedgerEntry.create(
+        organization=org,
+        created_at=when,
+        kind=values.pop("kind", "call"),
+        credits=values.pop("credits", -10),
+        balance_after=values.pop("balance_after", 0),
+        idempotency_key=f"test-{org.id}-{n}",
+        **values,
+    )
 
 
 @pytest.fixture

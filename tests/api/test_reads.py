@@ -3,23 +3,10 @@
 from datetime import timedelta
 
 from backoffice.clock import utcnow
-from backoffice.models import Call, UsageCounter
+from backoffice.models import UsageCounter
 
 from ..factories import make_agent, make_org, make_plan
-from .conftest import key_for
-
-
-def make_call(org, agent, started_at, n):
-    return Call.create(
-        public_id=f"call_{n:04d}",
-        organization=org,
-        agent=agent,
-        started_at=started_at,
-        duration_seconds=60 + n,
-        direction="inbound",
-        from_number="+14155550100",
-        to_number="+14155550199",
-    )
+from .conftest import key_for, make_call
 
 
 def test_organization_shows_plan_and_locale(api, holder):
