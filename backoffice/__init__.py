@@ -113,4 +113,7 @@ def _register_request_hooks(app: Flask) -> None:
             headers.setdefault("X-Frame-Options", "DENY")
         if request.path.startswith("/api/"):
             headers.setdefault("Cache-Control", "no-store")
+        if app.config["ENV_NAME"] == "production":
+            # Production is served over HTTPS only; browsers must never fall back to HTTP.
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
