@@ -161,6 +161,7 @@ class Summary:
     outcomes: list[ImportOutcome] = field(default_factory=list, repr=False)
 
     def add(self, outcome: ImportOutcome) -> None:
+        """Count one message's outcome."""
         self.outcomes.append(outcome)
         if outcome.status == IMPORTED:
             self.imported += 1
@@ -278,6 +279,7 @@ def header_pairs(message: EmailMessage) -> list[list[str]]:
 
 
 def html_to_text(html: str) -> str:
+    """An HTML body as readable text (links and lists kept, lines not re-wrapped)."""
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True
@@ -363,6 +365,7 @@ def forwarded_sender(parsed: ParsedMail) -> tuple[str, EmailMessage | None] | No
 
 
 def organizations_of(user: User) -> list[Organization]:
+    """The organizations user belongs to, by name."""
     return list(
         Organization.select()
         .join(Membership)
@@ -431,6 +434,7 @@ def storable(text: str) -> str:
 
 
 def truncated(text: str, limit: int = DETAILS_LIMIT) -> str:
+    """text cut to fit a request's details, saying where the rest is."""
     if len(text) <= limit:
         return text
     return text[: limit - len(TRUNCATED_NOTE)] + TRUNCATED_NOTE
@@ -450,6 +454,7 @@ def is_known(message_id: str | None, digest: str) -> bool:
 
 
 def _store(parsed: ParsedMail, digest: str, status: str, reason: str = "", **links) -> InboundMail:
+    """Keep a readable mail with its headers and text."""
     return InboundMail.create(
         message_id=parsed.message_id,
         content_hash=digest,
@@ -491,6 +496,7 @@ def _keep_malformed(raw: bytes, digest: str, error: Exception) -> ImportOutcome:
 
 
 def _triage(parsed: ParsedMail, digest: str, reason: str) -> ImportOutcome:
+    """Keep a mail that is not a request for staff to look at."""
     mail = _store(parsed, digest, MAIL_TRIAGE, reason)
     return ImportOutcome(TRIAGE, mail=mail, reason=reason)
 
@@ -678,6 +684,7 @@ def _imap_client(url: str):
 
 
 def _is_loopback(host: str) -> bool:
+    """Whether host is this machine, where a password may travel without TLS."""
     if host == "localhost":
         return True
     try:
@@ -687,6 +694,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _fetched_bytes(data) -> bytes:
+    """The message bytes in imaplib's answer to a FETCH."""
     return next(item[1] for item in data if isinstance(item, tuple))
 
 
@@ -764,6 +772,7 @@ def suggested_organizations(mail: InboundMail) -> list[Organization]:
 
 
 def _header(mail: InboundMail, name: str) -> str:
+    """The first stored header of that name, or ""."""
     return next((v for k, v in (mail.headers or []) if k.lower() == name.lower()), "")
 
 

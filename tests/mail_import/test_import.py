@@ -341,3 +341,16 @@ def test_kind_classification(subject, body, kind):
 def test_quoted_text_does_not_decide_the_kind():
     body = "Thanks, all good.\n\nOn Mon, Ada wrote:\n> please upgrade us"
     assert classify_kind("Re: hello", body) == "other"
+
+
+def test_mail_stored_by_a_concurrent_run_counts_as_a_duplicate(customers, monkeypatch):
+    raw = mails.as_bytes(mails.plain("ada@acme.example", "Renewal", "Renew."))
+    import_mail(raw)
+    # The other run's insert lands between this run's check and its own insert.
+    monkeypatch.setattr(mail_import, "is_known", lambda message_id, digest: False)
+
+    outcome = import_mail(raw)
+
+    assert outcome.status == "duplicate"
+    assert SupportRequest.select().count() == 1
+    assert AuditEvent.select().where(AuditEvent.action == "request.imported").count() == 1
