@@ -6,7 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from peewee import fn
 
 from ..models import SupportRequest
-from ..models.requests import STATE_OPEN, UNRESOLVED_STATES
+from ..models.requests import UNRESOLVED_STATES
 from ..services.requests import KIND_LABELS, open_first
 from .base import ConsoleForm, ConsoleModelView, StaffAccessMixin
 from .requests import STATE_LABELS, queue_query
@@ -36,7 +36,6 @@ class ConsoleHomeView(StaffAccessMixin, AdminIndexView):
             total=sum(counts.values()),
             kind_labels=KIND_LABELS,
             state_labels=STATE_LABELS,
-            open_state=STATE_OPEN,
         )
 
 

@@ -8,7 +8,6 @@ from peewee import JOIN
 
 from ..auth.errors import show_service_error
 from ..models import (
-    ApiKey,
     LedgerEntry,
     Organization,
     PhoneNumber,
@@ -19,6 +18,7 @@ from ..models import (
 from ..models.requests import REQUEST_KINDS, REQUEST_SOURCES, REQUEST_STATES, UNRESOLVED_STATES
 from ..permissions import load_staff, staff_actor
 from ..services import numbers, requests
+from ..services.api_keys import active_key
 from ..services.errors import ServiceError
 from ..services.requests import KIND_LABELS
 from ..services.usage import usage_for
@@ -139,9 +139,7 @@ class RequestView(ConsoleModelView):
         if organization is not None:
             context.update(
                 usage=usage_for(organization),
-                active_key=ApiKey.select()
-                .where(ApiKey.organization == organization, ApiKey.revoked_at.is_null())
-                .first(),
+                active_key=active_key(organization),
                 org_numbers=list(
                     PhoneNumber.select()
                     .where(PhoneNumber.organization == organization)
