@@ -134,7 +134,24 @@ def test_framing_by_hand_is_blocked_by_frame_ancestors(page, live_server, site):
     expect(page.frame_locator("#w").get_by_text("Reception")).to_have_count(0)
 
 
-@pytest.mark.parametrize("path", ["/login", "/settings/profile"])
+def sign_in(page, user):
+    page.goto("/login")
+    page.get_by_label("Email Address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url("/settings/profile")
+
+
+def save_allowlist(page, origins: str):
+    page.goto("/settings/web-agent")
+    page.get_by_label("Allowed origins").fill(origins)
+    page.get_by_role("button", name="Save allowlist").click()
+    expect(page.get_by_text("The allowlist has been saved")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "path", ["/login", "/settings/profile", "/settings/web-agent", "/settings/api-keys"]
+)
 def test_pages_pass_their_content_security_policy(page, live_server, path):
     violations = []
     page.on(
@@ -143,12 +160,29 @@ def test_pages_pass_their_content_security_policy(page, live_server, path):
     )
     page.on("pageerror", lambda error: violations.append(str(error)))
     if path != "/login":
-        user = make_admin()
-        page.goto("/login")
-        page.get_by_label("Email Address").fill(user.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page).to_have_url("/settings/profile")
+        sign_in(page, make_admin())
     page.goto(path)
     page.wait_for_load_state("load")
     assert violations == []
+
+
+def test_snippet_from_settings_follows_the_allowlist_saved_there(page, live_server, site):
+    """The whole story: an admin copies the snippet, then allows the site on the same tab."""
+    org = make_org(name="Shop Ltd", embedding_enabled=True)
+    make_agent(org, name="Reception")
+    sign_in(page, make_admin(org))
+    page.goto("/settings/web-agent")
+    snippet = page.locator("#embed-snippet").input_value()
+    assert f'data-key="{org.public_key}"' in snippet
+    shop = site.publish("/snippet.html", f"<!doctype html><h1>Shop</h1>{snippet}")
+    customer = page.context.new_page()
+
+    save_allowlist(page, "https://elsewhere.example")
+    with customer.expect_console_message(lambda m: "web agent not shown" in m.text):
+        customer.goto(shop)
+    expect(customer.locator("iframe")).to_have_count(0)
+
+    save_allowlist(page, f"https://elsewhere.example\n{site.origin}")
+    customer.goto(shop)
+    widget = customer.frame_locator("iframe[data-intrlume-widget]")
+    expect(widget.get_by_text("Reception")).to_be_visible()
