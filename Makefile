@@ -42,8 +42,8 @@ browser-deps:
 
 # IMAP tests run a private Dovecot on 127.0.0.1; install Debian's when we may (root).
 mail-deps:
-	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	@if { [ ! -x /usr/sbin/dovecot ] || ! command -v openssl >/dev/null; } && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd openssl >/dev/null; \
 	fi
 
 bench: install

@@ -58,22 +58,22 @@ service imap-login {{
 
 
 def dovecot_binary() -> str:
-    """Dovecot's path, installing Debian's dovecot-imapd first when it is missing and we may."""
+    """Dovecot's path, installing Debian's dovecot-imapd (and openssl) when missing and we may."""
     found = shutil.which("dovecot", path=SBIN_PATHS)
-    if found:
+    if found and shutil.which("openssl"):
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
         subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "dovecot-imapd"],
+            ["apt-get", "install", "-y", "-qq", "dovecot-imapd", "openssl"],
             check=True,
             env=env,
             stdout=subprocess.DEVNULL,
         )
         found = shutil.which("dovecot", path=SBIN_PATHS)
-    if not found:
-        pytest.fail("dovecot is missing: run `make mail-deps` (apt-get install -y dovecot-imapd)")
+    if not found or not shutil.which("openssl"):
+        pytest.fail("run `make mail-deps` (apt-get install -y dovecot-imapd openssl)")
     return found
 
 
