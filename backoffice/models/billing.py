@@ -95,6 +95,31 @@ class LedgerEntry(BaseModel):
         return KIND_LABELS.get(self.kind, self.kind)
 
 
+class LedgerSummary(BaseModel):
+    """Entries and credits per organization, 15-minute UTC slot and kind; written only by the
+    database trigger of migration 0005 on every ledger insert, read for totals and charts."""
+
+    organization = ForeignKeyField(Organization, on_delete="CASCADE", index=False)
+    slot = DateTimeField()
+    kind = CharField(max_length=16)
+    entries = IntegerField(default=0)
+    credits_used = BigIntegerField(default=0)
+    credits_added = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "ledger_summary"
+        indexes = ((("organization", "slot", "kind"), True),)
+
+
+SLOT = timedelta(minutes=15)
+
+
+def _on_slot(moment: datetime | None) -> bool:
+    return moment is None or (
+        moment.minute % 15 == 0 and moment.second == 0 and moment.microsecond == 0
+    )
+
+
 # Read-only queries: the Billing tab and the API's GET /ledger share them.
 
 
@@ -258,8 +283,36 @@ class LedgerTotals:
         return self.credits_added - self.credits_used
 
 
+def _summarised(filters: LedgerFilters) -> bool:
+    """Whether the slot totals answer exactly: no search, and the range starts and ends on
+    slot boundaries (always, for local midnights in today's timezones)."""
+    return not filters.q and _on_slot(filters.start_utc) and _on_slot(filters.end_utc)
+
+
+def _summary_where(organization, filters: LedgerFilters):
+    clauses = [LedgerSummary.organization == organization]
+    if filters.start_utc is not None:
+        clauses.append(LedgerSummary.slot >= filters.start_utc)
+    if filters.end_utc is not None:
+        clauses.append(LedgerSummary.slot < filters.end_utc)
+    return clauses
+
+
 def ledger_totals(organization, filters: LedgerFilters) -> LedgerTotals:
     """Entry count, credits used (charges) and added over the filtered entries, and per kind."""
+    if _summarised(filters):
+        rows = (
+            LedgerSummary.select(
+                LedgerSummary.kind,
+                fn.SUM(LedgerSummary.entries),
+                fn.SUM(LedgerSummary.credits_used),
+                fn.SUM(LedgerSummary.credits_added),
+            )
+            .where(*_summary_where(organization, filters))
+            .group_by(LedgerSummary.kind)
+            .tuples()
+        )
+        return _totals(rows)
     rows = (
         LedgerEntry.select(
             LedgerEntry.kind,
@@ -271,9 +324,14 @@ def ledger_totals(organization, filters: LedgerFilters) -> LedgerTotals:
         .group_by(LedgerEntry.kind)
         .tuples()
     )
+    return _totals(rows)
+
+
+def _totals(rows) -> LedgerTotals:
     entries = used = added = 0
     by_kind = {}
     for kind, count, kind_used, kind_added in rows:
+        count = int(count or 0)
         entries += count
         used += int(kind_used or 0)
         added += int(kind_added or 0)
@@ -316,9 +374,8 @@ def _offset_segments(start_utc: datetime, end_utc: datetime, timezone: str):
     return segments
 
 
-def _local_day_expression(database, segments):
-    """SQL for the local calendar day of created_at, given the offset segments."""
-    column = LedgerEntry.created_at
+def _local_day_expression(database, column, segments):
+    """SQL for the local calendar day of a naive-UTC column, given the offset segments."""
     if len(segments) == 1:
         minutes = segments[0][1]
     else:
@@ -355,12 +412,20 @@ def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
     today = to_local(utcnow(), filters.timezone).date()
     first_day = filters.date_from
     last_day = filters.date_to or today
+    summarised = _summarised(filters)
     if first_day is None:
-        oldest = (
-            LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
-            .where(*_where(organization, filters))
-            .scalar()
-        )
+        if summarised:
+            oldest = (
+                LedgerSummary.select(fn.MIN(LedgerSummary.slot))
+                .where(*_summary_where(organization, filters))
+                .scalar()
+            )
+        else:
+            oldest = (
+                LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
+                .where(*_where(organization, filters))
+                .scalar()
+            )
         if oldest is None:
             return UsageChart("day", [], [], {})
         first_day = to_local(oldest, filters.timezone).date()
@@ -368,13 +433,19 @@ def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
         last_day = first_day
     scope = LedgerFilters(first_day, last_day, filters.q, filters.timezone)
     segments = _offset_segments(scope.start_utc, scope.end_utc, filters.timezone)
-    day = _local_day_expression(database.obj, segments).alias("day")
-    rows = (
-        LedgerEntry.select(day, LedgerEntry.kind, fn.SUM(0 - LedgerEntry.credits))
-        .where(*_where(organization, scope), LedgerEntry.credits < 0)
-        .group_by(SQL("1"), LedgerEntry.kind)
-        .tuples()
-    )
+    if summarised and _on_slot(scope.start_utc) and _on_slot(scope.end_utc):
+        day = _local_day_expression(database.obj, LedgerSummary.slot, segments)
+        query = LedgerSummary.select(
+            day.alias("day"), LedgerSummary.kind, fn.SUM(LedgerSummary.credits_used)
+        ).where(*_summary_where(organization, scope), LedgerSummary.credits_used > 0)
+        kind_column = LedgerSummary.kind
+    else:
+        day = _local_day_expression(database.obj, LedgerEntry.created_at, segments)
+        query = LedgerEntry.select(
+            day.alias("day"), LedgerEntry.kind, fn.SUM(0 - LedgerEntry.credits)
+        ).where(*_where(organization, scope), LedgerEntry.credits < 0)
+        kind_column = LedgerEntry.kind
+    rows = query.group_by(SQL("1"), kind_column).tuples()
     weekly = (last_day - first_day).days + 1 > WEEKLY_AFTER_DAYS
     step = 7 if weekly else 1
     starts = [

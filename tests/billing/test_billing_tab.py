@@ -285,3 +285,46 @@ def test_low_balance_banner_for_admins_only(client, org, app):
     assert "Your credit balance is low" not in client.get("/settings/profile").get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize("timezone", ["America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "UTC"])
+def test_totals_and_chart_from_slot_summaries_match_the_entries(ctx, timezone, tmp_path):
+    """The trigger-kept 15-minute summaries add up to exactly what the entries say, for
+    entries written one by one and by the bulk import, in whole, half and 45-minute zones."""
+    from backoffice.models.billing import LedgerSummary, ledger_totals, usage_chart
+
+    org = make_org(timezone=timezone)
+    agent = make_agent(org)
+    zone = ZoneInfo(timezone)
+    for n in range(40):
+        started = datetime(2026, 10, 28, 0, 0, tzinfo=zone) + timedelta(minutes=97 * n)
+        call(org, agent, f"call_{n}", started_at=started, duration=30 + 17 * n)
+    ledger.grant_credits(STAFF, org, 900, "Grant")
+    lines = [
+        "call_id,agent_id,organization_id,started_at,duration_seconds,direction,"
+        "from_number,to_number"
+    ]
+    for n in range(30):
+        started = datetime(2026, 10, 29, 23, 50, tzinfo=zone) + timedelta(minutes=7 * n)
+        lines.append(
+            f"call_i{n},{agent.public_id},{org.public_id},{started.isoformat()},"
+            f"{60 * n},inbound,+14155550100,+14155550199"
+        )
+    path = tmp_path / "calls.csv"
+    path.write_text("\n".join(lines) + "\n")
+    ledger.import_calls(STAFF, path)
+    assert LedgerSummary.select().where(LedgerSummary.organization == org).count() > 0
+    for args in [{}, {"from": "2026-10-29", "to": "2026-10-30"}, {"from": "2026-10-30"}]:
+        filters = parse_ledger_filters(args, timezone)
+        entries = list(ledger_query(org, filters))
+        summed = ledger_totals(org, filters)
+        assert summed.entries == len(entries)
+        assert summed.credits_used == sum(-e.credits for e in entries if e.credits < 0)
+        assert summed.credits_added == sum(e.credits for e in entries if e.credits > 0)
+        chart = usage_chart(org, filters)
+        by_day: dict = {}
+        for e in entries:
+            if e.credits < 0:
+                day = e.created_at.replace(tzinfo=UTC).astimezone(zone).date()
+                by_day[(day, e.kind)] = by_day.get((day, e.kind), 0) - e.credits
+        assert chart.values == by_day
