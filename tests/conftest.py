@@ -62,6 +62,8 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered, so a streamed response finishes inside the context that produced it.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
