@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import html2text
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, DataError, IntegrityError, fn
 
 from ..clock import to_utc_naive, utcnow
 from ..extensions import database
@@ -211,9 +211,14 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(normalized).hexdigest()
 
 
+def without_nul(raw: bytes) -> bytes:
+    """raw without NUL bytes, which no header may hold and PostgreSQL refuses in text."""
+    return raw.replace(b"\x00", b"")
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """Read raw bytes as a mail; raises one of PARSE_ERRORS when they are not one."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=policy.default).parsebytes(without_nul(raw))
     if not message.keys():
         raise ValueError("no mail headers found")
     if message.get("From") is None:
@@ -221,10 +226,10 @@ def parse_mail(raw: bytes) -> ParsedMail:
     ids = [i for i in MESSAGE_ID.findall(str(message.get("Message-ID", ""))) if len(i) <= 998]
     return ParsedMail(
         message=message,
-        message_id=ids[0] if ids else None,
-        references=referenced_ids(message),
-        from_address=sender_address(message),
-        subject=" ".join(str(message.get("Subject", "")).split())[:998],
+        message_id=storable(ids[0]) if ids else None,
+        references=[storable(i) for i in referenced_ids(message)],
+        from_address=storable(sender_address(message)),
+        subject=storable(" ".join(str(message.get("Subject", "")).split())[:998]),
         sent_at=sent_at(message),
         headers=header_pairs(message),
         body_text=body_text(message),
@@ -273,9 +278,10 @@ def sent_at(message: EmailMessage) -> datetime:
 def header_pairs(message: EmailMessage) -> list[list[str]]:
     """Every header in order, decoded where it can be (duplicates such as Received kept)."""
     try:
-        return [[name, str(value)] for name, value in message.items()]
+        pairs = [(name, str(value)) for name, value in message.items()]
     except PARSE_ERRORS:
-        return [[name, str(value)] for name, value in message.raw_items()]
+        pairs = [(name, str(value)) for name, value in message.raw_items()]
+    return [[storable(name), storable(value)] for name, value in pairs]
 
 
 def html_to_text(html: str) -> str:
@@ -429,7 +435,12 @@ def may_reply_to(address: str, user: User | None, request: SupportRequest) -> bo
 
 
 def storable(text: str) -> str:
-    """text without NUL characters, which PostgreSQL refuses in text columns."""
+    """text as valid UTF-8 without NUL, whatever undecodable bytes a header held."""
+    try:
+        # The email parser keeps undecodable header bytes as surrogates; decode them properly.
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
     return text.replace("\x00", "\ufffd")
 
 
@@ -471,14 +482,15 @@ def _store(parsed: ParsedMail, digest: str, status: str, reason: str = "", **lin
 
 def _keep_malformed(raw: bytes, digest: str, error: Exception) -> ImportOutcome:
     """Keep a message that could not be read, with the error, so it is never lost."""
-    found = RAW_MESSAGE_ID.search(raw)
-    message_id = found.group(1).decode("ascii", "replace") if found else None
+    found = RAW_MESSAGE_ID.search(without_nul(raw))
+    message_id = storable(found.group(1).decode("utf-8", "replace")) if found else None
     if is_known(message_id, digest):
         return ImportOutcome(DUPLICATE, reason="Imported before.")
     reason = f"Could not read the message: {error}"
     try:
-        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-        from_address, subject = sender_address(headers), str(headers.get("Subject", ""))[:998]
+        headers = BytesParser(policy=policy.default).parsebytes(without_nul(raw), headersonly=True)
+        from_address = storable(sender_address(headers))
+        subject = storable(str(headers.get("Subject", ""))[:998])
         pairs = header_pairs(headers)
     except PARSE_ERRORS:
         from_address, subject, pairs = "", "", None
@@ -513,7 +525,7 @@ def _attach_reply(
         f"\n\n--- Reply from {parsed.from_address} on {parsed.sent_at:%Y-%m-%d %H:%M} UTC ---\n"
         f"{new_text(parsed.body_text)}"
     )
-    request.details = truncated(request.details + addition)
+    request.details = storable(truncated(request.details + addition))
     request.updated_at = utcnow()
     request.save(only=[SupportRequest.details, SupportRequest.updated_at])
     audit(
@@ -568,9 +580,9 @@ def _file(parsed: ParsedMail, digest: str, actor: Actor) -> ImportOutcome:
         details=storable(truncated(parsed.body_text or parsed.subject)),
         source="email",
         needs_triage=organization is None,
-        mail_message_id=thread_ids[0] if thread_ids else None,
-        mail_references=" ".join(referenced_ids(thread_source)) or None,
-        mail_subject=str(thread_source.get("Subject", ""))[:998] or parsed.subject,
+        mail_message_id=storable(thread_ids[0]) if thread_ids else None,
+        mail_references=storable(" ".join(referenced_ids(thread_source))) or None,
+        mail_subject=storable(str(thread_source.get("Subject", ""))[:998]) or parsed.subject,
         created_at=parsed.sent_at,
         updated_at=parsed.sent_at,
     )
@@ -602,8 +614,8 @@ def import_message(raw: bytes, *, actor: Actor) -> ImportOutcome:
     except IntegrityError:
         # Another import stored the same message between our check and our insert.
         return ImportOutcome(DUPLICATE, reason="Imported at the same time by another run.")
-    except PARSE_ERRORS as exc:
-        # A header that only fails when read (after parsing) still leaves the mail kept.
+    except (*PARSE_ERRORS, DataError) as exc:
+        # A header that fails only when read, or a value the database refuses: still kept.
         return _keep_malformed(raw, digest, exc)
 
 

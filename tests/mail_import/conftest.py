@@ -8,6 +8,7 @@ from backoffice.models import Membership
 from backoffice.services.base import Actor
 from backoffice.services.mail_import import import_message
 
+from ..conftest import staff_login
 from ..factories import make_admin, make_member, make_org, make_staff
 from .mails import as_bytes
 
@@ -34,3 +35,14 @@ def import_mail(message):
     """Import one built message (or raw bytes) the way every source does."""
     raw = message if isinstance(message, bytes) else as_bytes(message)
     return import_message(raw, actor=TEST_ACTOR)
+
+
+@pytest.fixture
+def staff_client_for(client):
+    """The test client signed in as the given staff member."""
+
+    def sign_in(staff):
+        staff_login(client, staff)
+        return client
+
+    return sign_in

@@ -1,6 +1,8 @@
 """One message at a time: who sent it, for which organization, what it asks, and what is kept."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backoffice.models import AuditEvent, InboundMail, SupportRequest
 from backoffice.services import mail_import
@@ -354,3 +356,79 @@ def test_mail_stored_by_a_concurrent_run_counts_as_a_duplicate(customers, monkey
     assert outcome.status == "duplicate"
     assert SupportRequest.select().count() == 1
     assert AuditEvent.select().where(AuditEvent.action == "request.imported").count() == 1
+
+
+SAMPLE = mails.as_bytes(
+    mails.alternative(
+        "Ada Lövelace <ada+x@acme.example>",
+        "Änderung: upgrade",
+        "Please upgrade us.\n> quoted",
+        "<p>Please <b>upgrade</b> us.</p>",
+        References="<a@mail.example> <b@mail.example>",
+    )
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    cut=st.integers(0, len(SAMPLE)),
+    noise=st.binary(max_size=40),
+    at=st.integers(0, len(SAMPLE)),
+)
+def test_no_mail_is_ever_dropped(customers, cut, noise, at):
+    raw = (SAMPLE[:at] + noise + SAMPLE[at:])[: max(cut, 1)]
+    before = InboundMail.select().count()
+
+    outcome = import_mail(raw)
+
+    assert outcome.status in {"imported", "reply", "duplicate", "triage", "error"}
+    stored = InboundMail.select().count() - before
+    assert stored == (0 if outcome.status == "duplicate" else 1)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"From: ada@acme.example\r\nSubject: up\x00grade\r\nMessage-ID: <n\x00ul@x>\r\n\r\n"
+        b"Upgrade\x00 us.",
+        b"From: ada@acme.example\r\nSubject: =?utf-8?q?up=00grade?=\r\n\r\nUpgrade us.",
+        b"From: ada@acme.example\r\nContent-Type: text/plain; charset=x-bad\r\n"
+        b"Subject: b\x00d\r\n\r\nbody",
+    ],
+)
+def test_nul_characters_anywhere_are_stored(customers, raw):
+    outcome = import_mail(raw)
+
+    assert outcome.status in {"imported", "error"}
+    mail = InboundMail.get()
+    assert "\x00" not in mail.subject + mail.body_text + (mail.message_id or "")
+
+
+def test_nul_in_a_decoded_reply_body_is_stored(customers):
+    original = mails.plain("ada@acme.example", "Add a number", "One more please.")
+    import_mail(original)
+    reply = mails.reply_to(original, "ada@acme.example", "Boston\x00 please.", cte="base64")
+
+    assert import_mail(reply).status == "reply"
+    assert "Boston" in only_request().details
+
+
+def test_undecodable_header_bytes_are_stored_readably(customers, staff_client_for):
+    raw = (
+        b"From: Ren\xe9 <ada@acme.example>\r\nSubject: Upgrade \xff\xfe now\r\n"
+        b"X-Odd: \xc3\r\n\r\nPlease upgrade."
+    )
+
+    outcome = import_mail(raw)
+
+    assert outcome.status == "imported"
+    mail = InboundMail.get()
+    assert mail.subject == "Upgrade \ufffd\ufffd now"
+    assert ["X-Odd", "\ufffd"] in mail.headers
+    page = staff_client_for(customers.sam).get(f"/admin/requests/{outcome.request.public_id}/")
+    assert page.status_code == 200
+    assert "Upgrade \ufffd\ufffd now" in page.get_data(as_text=True)
