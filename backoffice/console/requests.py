@@ -162,7 +162,7 @@ class RequestView(ConsoleModelView):
         if item.kind == "number_add":
             form.number.choices = {
                 n.number: f"{n.number} · {n.direction} · {n.monthly_cost} credits/month"
-                for n in numbers.free_numbers().limit(POOL_CHOICES_MAX)
+                for n in numbers.free_numbers(payload.get("direction")).limit(POOL_CHOICES_MAX)
             }
         elif item.kind == "number_remove" and organization is not None:
             form.number.choices = {

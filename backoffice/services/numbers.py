@@ -26,11 +26,12 @@ def normalize_number(raw: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def free_numbers():
-    """The pool: numbers not assigned to any organization, in number order."""
-    return (
-        PhoneNumber.select().where(PhoneNumber.organization.is_null()).order_by(PhoneNumber.number)
-    )
+def free_numbers(direction: str | None = None):
+    """The pool: numbers not assigned to any organization; those of `direction` first."""
+    query = PhoneNumber.select().where(PhoneNumber.organization.is_null())
+    if direction in NUMBER_DIRECTIONS:
+        return query.order_by(PhoneNumber.direction != direction, PhoneNumber.number)
+    return query.order_by(PhoneNumber.number)
 
 
 def _locked_number(number: PhoneNumber) -> PhoneNumber:

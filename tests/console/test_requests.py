@@ -100,6 +100,14 @@ def test_fulfil_plan_renewal_adds_credits_through_the_ledger(support_client, sup
     assert_done(request, support, mailbox, change_action="plan.renewed", note_part="renewed")
 
 
+def test_number_add_offers_the_requested_direction_first(support_client):
+    make_number(number="+14155550401", direction="outbound")
+    make_number(number="+14155550402", direction="inbound")
+    request = filed("number_add", payload={"direction": "inbound"})
+    page = support_client.get(f"/admin/requests/{request.public_id}/").get_data(as_text=True)
+    assert page.index("+14155550402") < page.index("+14155550401")
+
+
 def test_fulfil_number_add_assigns_the_picked_number(support_client, support, mailbox):
     make_number(number="+14155550101")
     picked = make_number(number="+14155550102")
