@@ -1,5 +1,7 @@
 """Every console URL for every kind of caller: anonymous, customer admin, support, superuser."""
 
+import re
+
 import pytest
 
 from backoffice.models import AuditEvent, Organization, Plan, SupportRequest
@@ -132,3 +134,12 @@ def test_unknown_objects_are_404(client, world):
     assert client.get("/admin/organizations/org_nope/").status_code == 404
     assert client.get("/admin/numbers/999999/").status_code == 404
     assert client.post(f"/admin/organizations/{world['org']}/explode").status_code == 404
+
+
+def test_console_is_served_offline(client, world):
+    staff_login(client, make_staff("superuser"))
+    for url in ("/admin/", "/admin/organizations/", f"/admin/organizations/{world['org']}/"):
+        page = client.get(url).get_data(as_text=True)
+        assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+        assert assets
+        assert all(asset.startswith("/") for asset in assets), assets
