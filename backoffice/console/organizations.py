@@ -234,7 +234,7 @@ class OrganizationView(ConsoleModelView):
         return back
 
 
-def _number_of(form, organization=None) -> PhoneNumber | None:
+def _number_of(form) -> PhoneNumber | None:
     number_id = form.number.data
     if not str(number_id or "").isdigit():
         return None
