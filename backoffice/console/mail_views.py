@@ -52,8 +52,11 @@ class MailTriageView(StaffAccessMixin, BaseView):
     def item(self, mail_id):
         mail = self._load(mail_id)
         form = RelinkForm(formdata=None)
-        if mail.request_id:
-            form.kind.data = mail.request.kind
+        form.kind.data = (
+            mail.request.kind
+            if mail.request_id
+            else mail_import.classify_kind(mail.subject, mail.body_text)
+        )
         return self._page(mail, form)
 
     @expose("/<int:mail_id>/relink", methods=["POST"])

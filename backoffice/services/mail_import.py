@@ -69,7 +69,8 @@ KIND_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "number_add",
         (
-            rf"\b(add|new|another|extra|additional|second|buy|order|provision|get)\b[^.\n]{{0,40}}{NUMBER}",
+            rf"\b(add|new|another|extra|additional|second|buy|order|provision|get|need)\b"
+            rf"[^.\n]{{0,40}}{NUMBER}",
             r"\b(local|toll[- ]free|inbound|outbound|phone) numbers?\b",
         ),
     ),

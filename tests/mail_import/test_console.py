@@ -75,9 +75,10 @@ def test_triage_is_staff_only(client, customers):
 
 def test_relink_unknown_sender_files_a_request(staff_client, customers):
     item = triage_items(customers)["unknown"]
-    page = staff_client.get(f"/admin/mail-triage/{item.id}/")
-    assert "Need a number" in page.get_data(as_text=True)
-    assert "Re-link" in page.get_data(as_text=True)
+    page = staff_client.get(f"/admin/mail-triage/{item.id}/").get_data(as_text=True)
+    assert "Need a number" in page
+    assert "Re-link" in page
+    assert '<option selected value="number_add">' in page
 
     response = staff_client.post(
         f"/admin/mail-triage/{item.id}/relink",
