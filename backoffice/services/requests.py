@@ -136,8 +136,10 @@ def assign_request(actor: Actor, request: SupportRequest, staff: StaffUser) -> S
     request = _locked_request(request)
     if request.assignee_id == staff.id:
         raise Conflict("This request is already assigned to you.")
-    before = {"assignee": request.assignee.email if request.assignee else None}
-    before["state"] = request.state
+    before = {
+        "assignee": request.assignee.email if request.assignee else None,
+        "state": request.state,
+    }
     request.assignee = staff
     request.state = STATE_IN_PROGRESS
     request.updated_at = utcnow()
