@@ -66,12 +66,21 @@ class MailTriageView(StaffAccessMixin, BaseView):
         if not form.validate():
             return self._page(mail, form, 400)
         wanted = (form.organization.data or "").strip()
-        organization = Organization.get_or_none(
-            (Organization.public_id == wanted) | (fn.LOWER(Organization.name) == wanted.lower())
+        matches = list(
+            Organization.select()
+            .where(
+                (Organization.public_id == wanted) | (fn.LOWER(Organization.name) == wanted.lower())
+            )
+            .limit(2)
         )
-        if organization is None:
-            form.organization.errors = ["No organization has that ID or name."]
+        if len(matches) != 1:
+            form.organization.errors = [
+                "Several organizations have that name; enter the org ID."
+                if matches
+                else "No organization has that ID or name."
+            ]
             return self._page(mail, form, 400)
+        organization = matches[0]
         try:
             linked = mail_import.relink_mail(staff_actor(), mail, organization, form.kind.data)
         except ServiceError as exc:

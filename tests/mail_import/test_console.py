@@ -5,6 +5,7 @@ import pytest
 from backoffice.models import AuditEvent, InboundMail, SupportRequest
 
 from ..conftest import login, staff_login
+from ..factories import make_org
 from . import mails
 from .conftest import import_mail
 
@@ -146,10 +147,15 @@ def test_relink_unassigned_request_sets_its_organization(staff_client, customers
         ({"organization": "org_nope", "kind": "other"}, "No organization has that ID or name."),
         ({"organization": "", "kind": "other"}, "No organization has that ID or name."),
         ({"organization": "Acme Robotics", "kind": "free_lunch"}, "Not a valid choice"),
+        (
+            {"organization": "northwind traders", "kind": "other"},
+            "Several organizations have that name; enter the org ID.",
+        ),
     ],
 )
 def test_relink_refuses_bad_input(staff_client, customers, data, message):
     item = triage_items(customers)["unknown"]
+    make_org(name="Northwind traders")
 
     response = staff_client.post(f"/admin/mail-triage/{item.id}/relink", data=data)
 
