@@ -21,7 +21,8 @@ def _unauthorized(code: str, message: str, challenge: str = CHALLENGE) -> ApiErr
 
 def _bearer_token() -> str:
     """The token of the Authorization header; refuses keys sent any other way."""
-    if any(value.startswith(PREFIX) for value in request.args.values()):
+    values = [value for values in request.args.listvalues() for value in values]
+    if any(value.startswith(PREFIX) for value in values):
         raise _unauthorized(
             "api_key_in_url",
             "Send the key in the Authorization header, never in the URL: "

@@ -317,6 +317,7 @@ RESPONSES = {
     "UnsupportedMediaType": _error(
         "The body is not `application/json` (`unsupported_media_type`)."
     ),
+    "PayloadTooLarge": _error("The body is larger than 64 KiB (`payload_too_large`)."),
     "ValidationFailed": _error(
         "A field or parameter is not valid (`validation_failed`); `fields` names each one."
     ),
@@ -391,6 +392,7 @@ PATHS = {
                     "API access off, organization suspended, or the plan's agent limit is "
                     "reached (`plan_limit_reached`)."
                 ),
+                "413": _ref("responses", "PayloadTooLarge"),
                 "415": _ref("responses", "UnsupportedMediaType"),
                 "422": _ref("responses", "ValidationFailed"),
                 "429": _ref("responses", "RateLimited"),
@@ -416,6 +418,7 @@ PATHS = {
                 "200": _ok("The agent as saved.", "Agent"),
                 "400": _ref("responses", "BadRequest"),
                 "404": _ref("responses", "NotFound"),
+                "413": _ref("responses", "PayloadTooLarge"),
                 "415": _ref("responses", "UnsupportedMediaType"),
                 "422": _ref("responses", "ValidationFailed"),
                 **ERRORS_OF_EVERY_CALL,

@@ -21,6 +21,7 @@ from .openapi import openapi_document
 from .paging import decode_cursor, keyset_page, only_parameters, page_body, page_limit
 
 AGENT_ID = re.compile(r"^agent_[0-9A-Za-z]{1,34}$")
+MAX_BODY_BYTES = 64 * 1024
 # Ledger dates far outside any account's life would overflow timezone arithmetic.
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 SEARCH = re.compile(r"[\x21-\x7e]*")
@@ -127,6 +128,8 @@ def organization_json(organization) -> dict:
 
 def json_object() -> dict:
     """The request body as a JSON object; 415 for another content type, 400 for bad JSON."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", f"Send at most {MAX_BODY_BYTES} bytes of JSON.")
     if not request.is_json:
         raise ApiError(
             415,

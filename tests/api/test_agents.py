@@ -196,3 +196,10 @@ def test_unknown_query_parameters_are_422(api, holder):
     assert response.status_code == 422
     assert "limit, cursor" in response.get_json()["error"]["fields"]["limt"]
     assert api.get("/organization?expand=all").status_code == 422
+
+
+def test_oversized_body_is_413(api, holder):
+    response = api.post("/agents", json={"name": "x", "padding": "y" * 70_000})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+    assert Agent.select().count() == 0

@@ -198,3 +198,8 @@ def test_wrong_method_names_the_allowed_ones(client, holder):
     response = client.put("/api/v1/agents", headers=holder.headers)
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_key_repeated_in_the_url_is_still_noticed(client, holder):
+    response = client.get(f"/api/v1/agents?x=1&x={holder.secret}", headers=holder.headers)
+    assert_unauthorized(response, "api_key_in_url")
