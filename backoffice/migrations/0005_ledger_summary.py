@@ -1,10 +1,13 @@
-"""Ledger totals per organization, 15-minute slot and kind, kept by the database itself.
+"""Ledger totals per organization, 15-minute slot, kind and agent, kept by the database itself.
 
 The Billing tab's totals and chart add these up instead of every entry, so they cost the same
 for 200 entries as for 200,000. A trigger on ledger_entry keeps them: every insert, from any
 path (services, bulk imports, demo data), lands in its slot. Entries are append-only, so
 inserts are all there is to follow. Every UTC offset in use is a multiple of 15 minutes, so a
 local midnight always starts a slot and local days add up exactly.
+
+Also an index on ledger_entry (agent_id, created_at, id), so an agent's entries come newest
+first straight from the index when searching by agent ID.
 """
 
 from peewee import *
@@ -18,21 +21,22 @@ POSTGRES_SLOT = (
 )
 UPSERT = """
 INSERT INTO ledger_summary
-    (organization_id, slot, kind, entries, credits_used, credits_added)
-VALUES (NEW.organization_id, {slot}, NEW.kind, 1,
+    (organization_id, slot, kind, agent_id, entries, credits_used, credits_added)
+VALUES (NEW.organization_id, {slot}, NEW.kind, COALESCE(NEW.agent_id, ''), 1,
         CASE WHEN NEW.credits < 0 THEN -NEW.credits ELSE 0 END,
         CASE WHEN NEW.credits > 0 THEN NEW.credits ELSE 0 END)
-ON CONFLICT (organization_id, slot, kind) DO UPDATE SET
+ON CONFLICT (organization_id, slot, kind, agent_id) DO UPDATE SET
     entries = ledger_summary.entries + 1,
     credits_used = ledger_summary.credits_used + excluded.credits_used,
     credits_added = ledger_summary.credits_added + excluded.credits_added;
 """
 BACKFILL = """
-INSERT INTO ledger_summary (organization_id, slot, kind, entries, credits_used, credits_added)
-SELECT organization_id, {slot}, kind, COUNT(*),
+INSERT INTO ledger_summary
+    (organization_id, slot, kind, agent_id, entries, credits_used, credits_added)
+SELECT organization_id, {slot}, kind, COALESCE(agent_id, ''), COUNT(*),
        SUM(CASE WHEN credits < 0 THEN -credits ELSE 0 END),
        SUM(CASE WHEN credits > 0 THEN credits ELSE 0 END)
-FROM ledger_entry GROUP BY 1, 2, 3
+FROM ledger_entry GROUP BY 1, 2, 3, 4
 """
 
 
@@ -46,6 +50,7 @@ def up(migrator, db):
         organization = ForeignKeyField(Organization, on_delete="CASCADE", index=False)
         slot = DateTimeField()
         kind = CharField(max_length=16)
+        agent_id = CharField(max_length=40, default="")
         entries = IntegerField(default=0)
         credits_used = BigIntegerField(default=0)
         credits_added = BigIntegerField(default=0)
@@ -53,9 +58,17 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "ledger_summary"
-            indexes = ((("organization", "slot", "kind"), True),)
+            indexes = ((("organization", "slot", "kind", "agent_id"), True),)
 
     db.create_tables([LedgerSummary])
+    migrator.migrate(
+        migrator.add_index(
+            "ledger_entry",
+            ("agent_id", "created_at", "id"),
+            False,
+            name="ledgerentry_agent_id_created_at_id",
+        )
+    )
     if isinstance(db, SqliteDatabase):
         db.execute_sql(
             "CREATE TRIGGER ledger_entry_summary AFTER INSERT ON ledger_entry BEGIN "
@@ -78,6 +91,7 @@ def up(migrator, db):
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_index("ledger_entry", "ledgerentry_agent_id_created_at_id"))
     if isinstance(db, SqliteDatabase):
         db.execute_sql("DROP TRIGGER IF EXISTS ledger_entry_summary")
     else:

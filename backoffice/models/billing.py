@@ -58,7 +58,10 @@ class LedgerEntry(BaseModel):
     idempotency_key = CharField(max_length=200, unique=True)
 
     class Meta:
-        indexes = ((("organization", "created_at", "id"), False),)
+        indexes = (
+            (("organization", "created_at", "id"), False),
+            (("agent_id", "created_at", "id"), False),
+        )
 
     # The ledger is append-only: every path peewee (and Flask-Admin through it) offers to
     # change or remove rows is closed here, so no face can forget to.
@@ -96,19 +99,20 @@ class LedgerEntry(BaseModel):
 
 
 class LedgerSummary(BaseModel):
-    """Entries and credits per organization, 15-minute UTC slot and kind; written only by the
-    database trigger of migration 0005 on every ledger insert, read for totals and charts."""
+    """Entries and credits per organization, 15-minute UTC slot, kind and agent ('' for none);
+    written only by the database trigger of migration 0005, read for totals and charts."""
 
     organization = ForeignKeyField(Organization, on_delete="CASCADE", index=False)
     slot = DateTimeField()
     kind = CharField(max_length=16)
+    agent_id = CharField(max_length=40, default="")
     entries = IntegerField(default=0)
     credits_used = BigIntegerField(default=0)
     credits_added = BigIntegerField(default=0)
 
     class Meta:
         table_name = "ledger_summary"
-        indexes = ((("organization", "slot", "kind"), True),)
+        indexes = ((("organization", "slot", "kind", "agent_id"), True),)
 
 
 SLOT = timedelta(minutes=15)
@@ -195,17 +199,33 @@ def _prefix(column, q: str):
     return (column >= q) & (column < upper) & (fn.SUBSTR(column, 1, len(q)) == q)
 
 
-def _where(organization, filters: LedgerFilters):
+def _where(organization, filters: LedgerFilters, *, search: bool = True):
     clauses = [LedgerEntry.organization == organization]
     if filters.start_utc is not None:
         clauses.append(LedgerEntry.created_at >= filters.start_utc)
     if filters.end_utc is not None:
         clauses.append(LedgerEntry.created_at < filters.end_utc)
-    if filters.q:
+    if search and filters.q:
         clauses.append(
             _prefix(LedgerEntry.call_id, filters.q) | _prefix(LedgerEntry.agent_id, filters.q)
         )
     return clauses
+
+
+def _search_branches(q: str):
+    """Conditions whose union is "call ID or agent ID starts with q", each one answered from
+    its own index (an OR of them would make the database walk the whole organization)."""
+    return [
+        _prefix(LedgerEntry.call_id, q),
+        # Equality keeps an agent's entries in (created_at, id) order straight off the index.
+        LedgerEntry.agent_id == q,
+        _prefix(LedgerEntry.agent_id, q) & (LedgerEntry.agent_id != q),
+    ]
+
+
+def _not_agent_match(q: str):
+    """Entries whose agent ID does not start with q (including entries without an agent)."""
+    return LedgerEntry.agent_id.is_null() | ~_prefix(LedgerEntry.agent_id, q)
 
 
 def ledger_query(organization, filters: LedgerFilters):
@@ -215,6 +235,37 @@ def ledger_query(organization, filters: LedgerFilters):
         .where(*_where(organization, filters))
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
     )
+
+
+def _keyset(organization, filters: LedgerFilters, position, limit: int, *, newer: bool):
+    """Up to limit entries just older (or, with newer, just newer) than position
+    (created_at, id), nearest first; a search runs one indexed query per branch and merges."""
+    if newer:
+        order = (LedgerEntry.created_at.asc(), LedgerEntry.id.asc())
+    else:
+        order = (LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+    after = []
+    if position is not None:
+        created_at, entry_id = position
+        if newer:
+            after.append(
+                (LedgerEntry.created_at > created_at)
+                | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id > entry_id))
+            )
+        else:
+            after.append(
+                (LedgerEntry.created_at < created_at)
+                | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id < entry_id))
+            )
+    base = _where(organization, filters, search=False) + after
+    if not filters.q:
+        return list(LedgerEntry.select().where(*base).order_by(*order).limit(limit))
+    found = {}
+    for branch in _search_branches(filters.q):
+        for entry in LedgerEntry.select().where(*base, branch).order_by(*order).limit(limit):
+            found[entry.id] = entry
+    ordered = sorted(found.values(), key=lambda e: (e.created_at, e.id), reverse=not newer)
+    return ordered[:limit]
 
 
 def encode_cursor(entry: LedgerEntry) -> str:
@@ -238,14 +289,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 def ledger_page(organization, filters: LedgerFilters, cursor: str | None, limit: int):
     """One page of ledger_query after cursor (keyset, no offsets); returns (rows, next_cursor)."""
-    query = ledger_query(organization, filters)
-    if cursor:
-        created_at, entry_id = decode_cursor(cursor)
-        query = query.where(
-            (LedgerEntry.created_at < created_at)
-            | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id < entry_id))
-        )
-    rows = list(query.limit(limit + 1))
+    position = decode_cursor(cursor) if cursor else None
+    rows = _keyset(organization, filters, position, limit + 1, newer=False)
     if len(rows) > limit:
         return rows[:limit], encode_cursor(rows[limit - 1])
     return rows, None
@@ -254,21 +299,9 @@ def ledger_page(organization, filters: LedgerFilters, cursor: str | None, limit:
 def ledger_newer_page(organization, filters: LedgerFilters, cursor: str, limit: int):
     """The entries just newer than cursor, newest first: returns (rows, whether still newer
     entries exist)."""
-    created_at, entry_id = decode_cursor(cursor)
-    query = (
-        LedgerEntry.select()
-        .where(
-            *_where(organization, filters),
-            (LedgerEntry.created_at > created_at)
-            | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id > entry_id)),
-        )
-        .order_by(LedgerEntry.created_at.asc(), LedgerEntry.id.asc())
-        .limit(limit + 1)
-    )
-    rows = list(query)
+    rows = _keyset(organization, filters, decode_cursor(cursor), limit + 1, newer=True)
     has_newer = len(rows) > limit
-    rows = list(reversed(rows[:limit]))
-    return rows, has_newer
+    return list(reversed(rows[:limit])), has_newer
 
 
 @dataclass(frozen=True)
@@ -284,9 +317,9 @@ class LedgerTotals:
 
 
 def _summarised(filters: LedgerFilters) -> bool:
-    """Whether the slot totals answer exactly: no search, and the range starts and ends on
-    slot boundaries (always, for local midnights in today's timezones)."""
-    return not filters.q and _on_slot(filters.start_utc) and _on_slot(filters.end_utc)
+    """Whether the slot summaries answer exactly: the range starts and ends on slot
+    boundaries (always, for local midnights in today's timezones)."""
+    return _on_slot(filters.start_utc) and _on_slot(filters.end_utc)
 
 
 def _summary_where(organization, filters: LedgerFilters):
@@ -295,51 +328,66 @@ def _summary_where(organization, filters: LedgerFilters):
         clauses.append(LedgerSummary.slot >= filters.start_utc)
     if filters.end_utc is not None:
         clauses.append(LedgerSummary.slot < filters.end_utc)
+    if filters.q:
+        clauses.append(_prefix(LedgerSummary.agent_id, filters.q))
     return clauses
+
+
+def _direct_where(organization, filters: LedgerFilters):
+    """What the summaries don't cover: with a search, the entries matched by call ID only."""
+    return [
+        *_where(organization, filters, search=False),
+        _prefix(LedgerEntry.call_id, filters.q),
+        _not_agent_match(filters.q),
+    ]
 
 
 def ledger_totals(organization, filters: LedgerFilters) -> LedgerTotals:
     """Entry count, credits used (charges) and added over the filtered entries, and per kind."""
-    if _summarised(filters):
-        rows = (
-            LedgerSummary.select(
-                LedgerSummary.kind,
-                fn.SUM(LedgerSummary.entries),
-                fn.SUM(LedgerSummary.credits_used),
-                fn.SUM(LedgerSummary.credits_added),
-            )
-            .where(*_summary_where(organization, filters))
-            .group_by(LedgerSummary.kind)
+    entry_sums = (
+        fn.COUNT(LedgerEntry.id),
+        fn.SUM(Case(None, [(LedgerEntry.credits < 0, 0 - LedgerEntry.credits)], 0)),
+        fn.SUM(Case(None, [(LedgerEntry.credits > 0, LedgerEntry.credits)], 0)),
+    )
+    if not _summarised(filters):
+        return _totals(
+            LedgerEntry.select(LedgerEntry.kind, *entry_sums)
+            .where(*_where(organization, filters))
+            .group_by(LedgerEntry.kind)
             .tuples()
         )
-        return _totals(rows)
-    rows = (
-        LedgerEntry.select(
-            LedgerEntry.kind,
-            fn.COUNT(LedgerEntry.id),
-            fn.SUM(Case(None, [(LedgerEntry.credits < 0, (0 - LedgerEntry.credits))], 0)),
-            fn.SUM(Case(None, [(LedgerEntry.credits > 0, LedgerEntry.credits)], 0)),
+    rows = list(
+        LedgerSummary.select(
+            LedgerSummary.kind,
+            fn.SUM(LedgerSummary.entries),
+            fn.SUM(LedgerSummary.credits_used),
+            fn.SUM(LedgerSummary.credits_added),
         )
-        .where(*_where(organization, filters))
-        .group_by(LedgerEntry.kind)
+        .where(*_summary_where(organization, filters))
+        .group_by(LedgerSummary.kind)
         .tuples()
     )
+    if filters.q:
+        rows += list(
+            LedgerEntry.select(LedgerEntry.kind, *entry_sums)
+            .where(*_direct_where(organization, filters))
+            .group_by(LedgerEntry.kind)
+            .tuples()
+        )
     return _totals(rows)
 
 
 def _totals(rows) -> LedgerTotals:
+    """LedgerTotals from (kind, entries, used, added) rows; a kind may come more than once."""
     entries = used = added = 0
-    by_kind = {}
+    by_kind: dict = {}
     for kind, count, kind_used, kind_added in rows:
-        count = int(count or 0)
-        entries += count
-        used += int(kind_used or 0)
-        added += int(kind_added or 0)
-        by_kind[kind] = {
-            "entries": count,
-            "used": int(kind_used or 0),
-            "added": int(kind_added or 0),
-        }
+        count, kind_used, kind_added = int(count or 0), int(kind_used or 0), int(kind_added or 0)
+        entries, used, added = entries + count, used + kind_used, added + kind_added
+        totals = by_kind.setdefault(kind, {"entries": 0, "used": 0, "added": 0})
+        totals["entries"] += count
+        totals["used"] += kind_used
+        totals["added"] += kind_added
     return LedgerTotals(entries, used, added, by_kind)
 
 
@@ -404,6 +452,28 @@ class UsageChart:
         return max(totals.values(), default=0)
 
 
+def _oldest(organization, filters: LedgerFilters, summarised: bool) -> datetime | None:
+    """When the oldest matching entry was made (to the slot, from the summaries)."""
+    if not summarised:
+        return (
+            LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
+            .where(*_where(organization, filters))
+            .scalar()
+        )
+    moments = [
+        LedgerSummary.select(fn.MIN(LedgerSummary.slot))
+        .where(*_summary_where(organization, filters))
+        .scalar()
+    ]
+    if filters.q:
+        moments.append(
+            LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
+            .where(*_direct_where(organization, filters))
+            .scalar()
+        )
+    return min((m for m in moments if m is not None), default=None)
+
+
 def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
     """Credits used (charges, as positive numbers) per local day, or per week over ranges
     longer than WEEKLY_AFTER_DAYS days, split by kind, over the filtered range."""
@@ -414,18 +484,7 @@ def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
     last_day = filters.date_to or today
     summarised = _summarised(filters)
     if first_day is None:
-        if summarised:
-            oldest = (
-                LedgerSummary.select(fn.MIN(LedgerSummary.slot))
-                .where(*_summary_where(organization, filters))
-                .scalar()
-            )
-        else:
-            oldest = (
-                LedgerEntry.select(fn.MIN(LedgerEntry.created_at))
-                .where(*_where(organization, filters))
-                .scalar()
-            )
+        oldest = _oldest(organization, filters, summarised)
         if oldest is None:
             return UsageChart("day", [], [], {})
         first_day = to_local(oldest, filters.timezone).date()
@@ -433,19 +492,31 @@ def usage_chart(organization, filters: LedgerFilters) -> UsageChart:
         last_day = first_day
     scope = LedgerFilters(first_day, last_day, filters.q, filters.timezone)
     segments = _offset_segments(scope.start_utc, scope.end_utc, filters.timezone)
-    if summarised and _on_slot(scope.start_utc) and _on_slot(scope.end_utc):
-        day = _local_day_expression(database.obj, LedgerSummary.slot, segments)
-        query = LedgerSummary.select(
-            day.alias("day"), LedgerSummary.kind, fn.SUM(LedgerSummary.credits_used)
-        ).where(*_summary_where(organization, scope), LedgerSummary.credits_used > 0)
-        kind_column = LedgerSummary.kind
+    entry_day = _local_day_expression(database.obj, LedgerEntry.created_at, segments)
+    entry_used = fn.SUM(0 - LedgerEntry.credits)
+    queries = []
+    if summarised and _summarised(scope):
+        slot_day = _local_day_expression(database.obj, LedgerSummary.slot, segments)
+        queries.append(
+            LedgerSummary.select(
+                slot_day.alias("day"), LedgerSummary.kind, fn.SUM(LedgerSummary.credits_used)
+            )
+            .where(*_summary_where(organization, scope), LedgerSummary.credits_used > 0)
+            .group_by(SQL("1"), LedgerSummary.kind)
+        )
+        if scope.q:
+            queries.append(
+                LedgerEntry.select(entry_day.alias("day"), LedgerEntry.kind, entry_used)
+                .where(*_direct_where(organization, scope), LedgerEntry.credits < 0)
+                .group_by(SQL("1"), LedgerEntry.kind)
+            )
     else:
-        day = _local_day_expression(database.obj, LedgerEntry.created_at, segments)
-        query = LedgerEntry.select(
-            day.alias("day"), LedgerEntry.kind, fn.SUM(0 - LedgerEntry.credits)
-        ).where(*_where(organization, scope), LedgerEntry.credits < 0)
-        kind_column = LedgerEntry.kind
-    rows = query.group_by(SQL("1"), kind_column).tuples()
+        queries.append(
+            LedgerEntry.select(entry_day.alias("day"), LedgerEntry.kind, entry_used)
+            .where(*_where(organization, scope), LedgerEntry.credits < 0)
+            .group_by(SQL("1"), LedgerEntry.kind)
+        )
+    rows = [row for query in queries for row in query.tuples()]
     weekly = (last_day - first_day).days + 1 > WEEKLY_AFTER_DAYS
     step = 7 if weekly else 1
     starts = [

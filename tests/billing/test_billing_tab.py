@@ -196,12 +196,16 @@ def test_csv_equals_the_filtered_rows(client, org):
     filters = parse_ledger_filters(args, org.timezone)
     expected = list(ledger_query(org, filters))
     assert 0 < len(expected) < 25
-    response = admin_client(client, org).get("/settings/billing.csv", query_string=args)
+    response = admin_client(client, org).get(
+        "/settings/billing.csv", query_string=args, buffered=False
+    )
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.is_streamed
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    body = response.get_data(as_text=True)
+    response.close()
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert [r["call_id"] for r in rows] == [e.call_id for e in expected]
     assert [int(r["credits"]) for r in rows] == [e.credits for e in expected]
     assert [int(r["balance_after"]) for r in rows] == [e.balance_after for e in expected]
@@ -314,7 +318,16 @@ def test_totals_and_chart_from_slot_summaries_match_the_entries(ctx, timezone, t
     path.write_text("\n".join(lines) + "\n")
     ledger.import_calls(STAFF, path)
     assert LedgerSummary.select().where(LedgerSummary.organization == org).count() > 0
-    for args in [{}, {"from": "2026-10-29", "to": "2026-10-30"}, {"from": "2026-10-30"}]:
+    other_agent = make_agent(org)
+    call(org, other_agent, f"{agent.public_id}_x", started_at=datetime(2026, 10, 29, tzinfo=zone))
+    searches = [{"q": agent.public_id}, {"q": "call_i"}, {"q": "call_1"}, {"q": "agent_"}]
+    for args in [
+        {},
+        {"from": "2026-10-29", "to": "2026-10-30"},
+        {"from": "2026-10-30"},
+        *searches,
+        *({**search, "from": "2026-10-29", "to": "2026-10-29"} for search in searches),
+    ]:
         filters = parse_ledger_filters(args, timezone)
         entries = list(ledger_query(org, filters))
         summed = ledger_totals(org, filters)
@@ -328,3 +341,8 @@ def test_totals_and_chart_from_slot_summaries_match_the_entries(ctx, timezone, t
                 day = e.created_at.replace(tzinfo=UTC).astimezone(zone).date()
                 by_day[(day, e.kind)] = by_day.get((day, e.kind), 0) - e.credits
         assert chart.values == by_day
+        page, cursor = ledger_page(org, filters, None, 7)
+        while cursor:
+            more, cursor = ledger_page(org, filters, cursor, 7)
+            page += more
+        assert [e.id for e in page] == [e.id for e in entries]
