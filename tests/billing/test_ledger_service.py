@@ -283,3 +283,15 @@ def test_no_update_or_delete_of_a_ledger_entry_succeeds(ctx):
     stored = LedgerEntry.get_by_id(entry.id)
     assert (stored.credits, stored.balance_after) == (100, 100)
     assert_balanced(org)
+
+
+def test_recorded_calls_count_in_calls_this_period(ctx):
+    from backoffice.services.usage import calls_this_period, usage_for
+
+    org = make_org()
+    agent = make_agent(org)
+    call(org, agent, "call_now", started_at=utcnow().replace(tzinfo=UTC))
+    call(org, agent, "call_last_year", started_at=datetime(2025, 1, 1, tzinfo=UTC))
+    assert calls_this_period(org) == 1
+    calls = next(line for line in usage_for(org) if line.metric == "calls")
+    assert (calls.label, calls.used) == ("Calls this period", 1)
