@@ -16,6 +16,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    NodeList,
     PostgresqlDatabase,
     fn,
 )
@@ -199,8 +200,18 @@ def _prefix(column, q: str):
     return (column >= q) & (column < upper) & (fn.SUBSTR(column, 1, len(q)) == q)
 
 
-def _where(organization, filters: LedgerFilters, *, search: bool = True):
-    clauses = [LedgerEntry.organization == organization]
+def _where(
+    organization, filters: LedgerFilters, *, search: bool = True, by_organization: bool = True
+):
+    """The filters as conditions. by_organization=False writes the organization condition so
+    the database can't drive the query from the organization index: a search branch's own
+    index (call or agent ID) is far more selective, but planners prefer the index that also
+    gives the sort order."""
+    if by_organization:
+        clauses = [LedgerEntry.organization == organization]
+    else:
+        unindexed = NodeList((SQL("+"), LedgerEntry.organization), glue="")
+        clauses = [unindexed == getattr(organization, "id", organization)]
     if filters.start_utc is not None:
         clauses.append(LedgerEntry.created_at >= filters.start_utc)
     if filters.end_utc is not None:
@@ -219,7 +230,8 @@ def _search_branches(q: str):
         _prefix(LedgerEntry.call_id, q),
         # Equality keeps an agent's entries in (created_at, id) order straight off the index.
         LedgerEntry.agent_id == q,
-        _prefix(LedgerEntry.agent_id, q) & (LedgerEntry.agent_id != q),
+        # Strictly after q, so the index range skips the agent equal to q.
+        (LedgerEntry.agent_id > q) & _prefix(LedgerEntry.agent_id, q),
     ]
 
 
@@ -257,9 +269,10 @@ def _keyset(organization, filters: LedgerFilters, position, limit: int, *, newer
                 (LedgerEntry.created_at < created_at)
                 | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id < entry_id))
             )
-    base = _where(organization, filters, search=False) + after
     if not filters.q:
+        base = _where(organization, filters, search=False) + after
         return list(LedgerEntry.select().where(*base).order_by(*order).limit(limit))
+    base = _where(organization, filters, search=False, by_organization=False) + after
     found = {}
     for branch in _search_branches(filters.q):
         for entry in LedgerEntry.select().where(*base, branch).order_by(*order).limit(limit):
@@ -336,7 +349,7 @@ def _summary_where(organization, filters: LedgerFilters):
 def _direct_where(organization, filters: LedgerFilters):
     """What the summaries don't cover: with a search, the entries matched by call ID only."""
     return [
-        *_where(organization, filters, search=False),
+        *_where(organization, filters, search=False, by_organization=False),
         _prefix(LedgerEntry.call_id, filters.q),
         _not_agent_match(filters.q),
     ]
@@ -424,15 +437,28 @@ def _offset_segments(start_utc: datetime, end_utc: datetime, timezone: str):
 
 def _local_day_expression(database, column, segments):
     """SQL for the local calendar day of a naive-UTC column, given the offset segments."""
-    if len(segments) == 1:
-        minutes = segments[0][1]
+    if isinstance(database, PostgresqlDatabase):
+
+        def shift(offset):
+            return SQL(f"INTERVAL '{int(offset)} minutes'")
+
     else:
-        minutes = Case(
-            None, [(column < until, offset) for until, offset in segments[:-1]], segments[-1][1]
+
+        def shift(offset):
+            # A constant modifier per segment: SQLite's date() then parses no per-row string.
+            return f"{int(offset):+d} minutes"
+
+    if len(segments) == 1:
+        modifier = shift(segments[0][1])
+    else:
+        modifier = Case(
+            None,
+            [(column < until, shift(offset)) for until, offset in segments[:-1]],
+            shift(segments[-1][1]),
         )
     if isinstance(database, PostgresqlDatabase):
-        return fn.DATE(column + minutes * SQL("INTERVAL '1 minute'"))
-    return fn.DATE(column, fn.PRINTF("%+d minutes", minutes))
+        return fn.DATE(column + modifier)
+    return fn.DATE(column, modifier)
 
 
 @dataclass(frozen=True)
