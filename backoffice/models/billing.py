@@ -249,9 +249,12 @@ def ledger_query(organization, filters: LedgerFilters):
     )
 
 
-def _keyset(organization, filters: LedgerFilters, position, limit: int, *, newer: bool):
+def _keyset(
+    organization, filters: LedgerFilters, position, limit: int, *, newer: bool, columns=None
+):
     """Up to limit entries just older (or, with newer, just newer) than position
-    (created_at, id), nearest first; a search runs one indexed query per branch and merges."""
+    (created_at, id), nearest first; a search runs one indexed query per branch and merges.
+    With columns (created_at and id first), plain tuples instead of entries."""
     if newer:
         order = (LedgerEntry.created_at.asc(), LedgerEntry.id.asc())
     else:
@@ -269,16 +272,23 @@ def _keyset(organization, filters: LedgerFilters, position, limit: int, *, newer
                 (LedgerEntry.created_at < created_at)
                 | ((LedgerEntry.created_at == created_at) & (LedgerEntry.id < entry_id))
             )
+
+    def select(*conditions):
+        query = LedgerEntry.select(*(columns or ())).where(*conditions)
+        query = query.order_by(*order).limit(limit)
+        return query.tuples() if columns else query
+
+    def key(row):
+        return row[:2] if columns else (row.created_at, row.id)
+
     if not filters.q:
-        base = _where(organization, filters, search=False) + after
-        return list(LedgerEntry.select().where(*base).order_by(*order).limit(limit))
+        return list(select(*_where(organization, filters, search=False), *after))
     base = _where(organization, filters, search=False, by_organization=False) + after
     found = {}
     for branch in _search_branches(filters.q):
-        for entry in LedgerEntry.select().where(*base, branch).order_by(*order).limit(limit):
-            found[entry.id] = entry
-    ordered = sorted(found.values(), key=lambda e: (e.created_at, e.id), reverse=not newer)
-    return ordered[:limit]
+        for row in select(*base, branch):
+            found[key(row)] = row
+    return [found[k] for k in sorted(found, reverse=not newer)][:limit]
 
 
 def encode_cursor(entry: LedgerEntry) -> str:
@@ -307,6 +317,32 @@ def ledger_page(organization, filters: LedgerFilters, cursor: str | None, limit:
     if len(rows) > limit:
         return rows[:limit], encode_cursor(rows[limit - 1])
     return rows, None
+
+
+EXPORT_COLUMNS = (
+    LedgerEntry.created_at,
+    LedgerEntry.id,
+    LedgerEntry.kind,
+    LedgerEntry.call_id,
+    LedgerEntry.agent_id,
+    LedgerEntry.phone_number,
+    LedgerEntry.duration_seconds,
+    LedgerEntry.credits,
+    LedgerEntry.balance_after,
+    LedgerEntry.description,
+)
+
+
+def ledger_export(organization, filters: LedgerFilters, batch: int = 1_000):
+    """Every matching entry as a tuple of EXPORT_COLUMNS, newest first, fetched batch by batch
+    by keyset: memory stays flat however many rows there are."""
+    position = None
+    while True:
+        rows = _keyset(organization, filters, position, batch, newer=False, columns=EXPORT_COLUMNS)
+        yield from rows
+        if len(rows) < batch:
+            return
+        position = rows[-1][:2]
 
 
 def ledger_newer_page(organization, filters: LedgerFilters, cursor: str, limit: int):

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Response, g, render_template, request, stream_with_context
 
@@ -11,6 +12,7 @@ from ..models.billing import (
     KIND_LABELS,
     LedgerFilters,
     encode_cursor,
+    ledger_export,
     ledger_newer_page,
     ledger_page,
     ledger_totals,
@@ -110,28 +112,16 @@ def billing_csv():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        cursor = None
-        while True:
-            rows, cursor = ledger_page(organization, filters, cursor, CSV_BATCH)
-            for entry in rows:
-                writer.writerow(
-                    (
-                        to_local(entry.created_at, filters.timezone).isoformat(),
-                        entry.kind,
-                        entry.call_id or "",
-                        entry.agent_id or "",
-                        entry.phone_number or "",
-                        "" if entry.duration_seconds is None else entry.duration_seconds,
-                        entry.credits,
-                        entry.balance_after,
-                        entry.description,
-                    )
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            if cursor is None:
-                return
+        zone = ZoneInfo(filters.timezone)
+        for count, row in enumerate(ledger_export(organization, filters, CSV_BATCH), start=1):
+            created_at, _, *values = row
+            local = created_at.replace(tzinfo=UTC).astimezone(zone).isoformat()
+            writer.writerow((local, *("" if value is None else value for value in values)))
+            if count % CSV_BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
     name = f"ledger-{organization.public_id}.csv"
     return Response(

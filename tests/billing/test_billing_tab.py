@@ -220,9 +220,15 @@ def test_csv_of_more_rows_than_one_batch(client, org, monkeypatch):
     agent = make_agent(org)
     for n in range(10):
         call(org, agent, f"call_{n}", started_at=datetime(2026, 11, 5, 12, 0, tzinfo=UTC))
-    body = admin_client(client, org).get("/settings/billing.csv").get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert [r["call_id"] for r in rows] == [e.call_id for e in ledger_query(org, LedgerFilters())]
+    other = make_agent(org)
+    for n in range(6):
+        call(org, other, f"call_other_{n}", started_at=datetime(2026, 11, 5, 12, 0, tzinfo=UTC))
+    admin_client(client, org)
+    for args in [{}, {"q": agent.public_id}, {"q": "call_other"}, {"q": "call_"}]:
+        body = client.get("/settings/billing.csv", query_string=args).get_data(as_text=True)
+        rows = list(csv.DictReader(io.StringIO(body)))
+        filters = parse_ledger_filters(args, org.timezone)
+        assert [r["call_id"] for r in rows] == [e.call_id for e in ledger_query(org, filters)]
 
 
 def test_chart_is_inline_svg_per_day_split_by_kind(client, org):
