@@ -28,7 +28,8 @@ def normalize_email(raw: str, *, field: str = "email") -> str:
 
 def _lookup_email(raw: str) -> str:
     """The lookup form of a typed address; never raises, so a bad address is just unknown."""
-    return (raw or "").strip().lower()
+    # PostgreSQL refuses NUL in a query; no stored address has one, so it just matches nothing.
+    return (raw or "").strip().lower().replace("\x00", "\ufffd")
 
 
 def authenticate(email: str, password: str) -> User | None:
