@@ -22,6 +22,8 @@ from .errors import Conflict, ValidationFailed
 
 STAFF_SOURCES = ("email", "staff")
 NOTE_MAX = 5000
+# PostgreSQL can't store a NUL character in text.
+NUL_MESSAGE = "The text can't contain NUL characters."
 
 KIND_LABELS = {
     "plan_change": "Plan change",
@@ -69,6 +71,8 @@ def file_request(
     details = (details or "").strip()
     if len(details) > 5000:
         raise ValidationFailed({"details": "Keep the details under 5,000 characters."})
+    if "\x00" in details:
+        raise ValidationFailed({"details": NUL_MESSAGE})
     if source == "settings" and organization is not None:
         existing = unresolved_request(organization, kind)
         if existing is not None:
@@ -161,6 +165,8 @@ def _clean_note(note: str, *, required: bool = False, field: str = "note") -> st
         raise ValidationFailed({field: "Give the reason; it is mailed to the requester."})
     if len(note) > NOTE_MAX:
         raise ValidationFailed({field: f"Keep it under {NOTE_MAX:,} characters."})
+    if "\x00" in note:
+        raise ValidationFailed({field: NUL_MESSAGE})
     return note
 
 
