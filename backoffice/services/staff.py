@@ -8,6 +8,8 @@ from .base import Actor, audit, operation
 from .errors import Conflict, ValidationFailed
 from .passwords import check_new_password, hash_password
 
+NAME_MAX = StaffUser.name.max_length
+
 
 @operation
 def create_staff(actor: Actor, email: str, role: str, password: str, name: str = "") -> StaffUser:
@@ -17,9 +19,12 @@ def create_staff(actor: Actor, email: str, role: str, password: str, name: str =
         raise ValidationFailed({"role": "Choose support or superuser."})
     if StaffUser.select().where(StaffUser.email == email).exists():
         raise Conflict(f"A staff account for {email} already exists.", field="email")
+    name = (name or "").strip()
+    if len(name) > NAME_MAX or "\x00" in name:
+        raise ValidationFailed({"name": f"Give a name of up to {NAME_MAX} characters, no NUL."})
     check_new_password(password)
     staff = StaffUser.create(
-        email=email, role=role, name=name.strip(), password_hash=hash_password(password)
+        email=email, role=role, name=name, password_hash=hash_password(password)
     )
     audit(actor, "staff.created", target=staff, after={"email": email, "role": role})
     return staff
