@@ -32,7 +32,7 @@ from ..permissions import (
 from ..redirects import safe_next
 from ..services import accounts
 from ..services import requests as support_requests
-from ..services.errors import Conflict, ServiceError
+from ..services.errors import Conflict, ServiceError, ValidationFailed
 from ..services.profile import format_phone
 from .forms import ConfirmPasswordForm
 
@@ -139,6 +139,10 @@ def file_request(kind: str, details: str, back: str, payload: dict | None = None
         )
     except Conflict as exc:
         flash(exc.message, "warning")
+        return redirect(url_for(back))
+    except ValidationFailed as exc:
+        for message in exc.errors.values():
+            flash(message, "danger")
         return redirect(url_for(back))
     label = support_requests.KIND_LABELS[kind]
     flash(f"{label} requested. The Intrlume team will take it from here.", "success")
