@@ -6,6 +6,10 @@ path (services, bulk imports, demo data), lands in its slot. Entries are append-
 inserts are all there is to follow. Every UTC offset in use is a multiple of 15 minutes, so a
 local midnight always starts a slot and local days add up exactly.
 
+A bulk import pauses the trigger inside its own transaction and adds its batch's totals in one
+statement instead (SQLite: the one-row table ledger_summary_pause; PostgreSQL: the
+transaction-local setting backoffice.ledger_summary_paused).
+
 Also an index on ledger_entry (agent_id, created_at, id), so an agent's entries come newest
 first straight from the index when searching by agent ID.
 """
@@ -60,7 +64,14 @@ def up(migrator, db):
             table_name = "ledger_summary"
             indexes = ((("organization", "slot", "kind", "agent_id"), True),)
 
-    db.create_tables([LedgerSummary])
+    class LedgerSummaryPause(Model):
+        paused = BooleanField(default=False)
+
+        class Meta:
+            database = db
+            table_name = "ledger_summary_pause"
+
+    db.create_tables([LedgerSummary, LedgerSummaryPause])
     migrator.migrate(
         migrator.add_index(
             "ledger_entry",
@@ -70,8 +81,10 @@ def up(migrator, db):
         )
     )
     if isinstance(db, SqliteDatabase):
+        LedgerSummaryPause.create(paused=False)
         db.execute_sql(
-            "CREATE TRIGGER ledger_entry_summary AFTER INSERT ON ledger_entry BEGIN "
+            "CREATE TRIGGER ledger_entry_summary AFTER INSERT ON ledger_entry "  # noqa: S608 - constants
+            "WHEN NOT (SELECT paused FROM ledger_summary_pause) BEGIN "
             + UPSERT.format(slot=SQLITE_SLOT.format("NEW.created_at"))
             + " END"
         )
@@ -80,6 +93,8 @@ def up(migrator, db):
         db.execute_sql(
             "CREATE FUNCTION ledger_entry_summary() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN "
+            "IF current_setting('backoffice.ledger_summary_paused', true) = 'on' THEN "
+            "RETURN NULL; END IF; "
             + UPSERT.format(slot=POSTGRES_SLOT.format("NEW.created_at"))
             + " RETURN NULL; END $$"
         )
@@ -97,4 +112,5 @@ def down(migrator, db):
     else:
         db.execute_sql("DROP TRIGGER IF EXISTS ledger_entry_summary ON ledger_entry")
         db.execute_sql("DROP FUNCTION IF EXISTS ledger_entry_summary()")
+    migrator.migrate(migrator.drop_table("ledger_summary_pause"))
     migrator.migrate(migrator.drop_table("ledger_summary"))
