@@ -18,6 +18,8 @@ LIMIT_FIELDS = (
     "included_credits",
 )
 FIELDS = ("code", "name", *LIMIT_FIELDS, "price", "currency", "period_months")
+# The largest value each column holds (limits are 32-bit integers, credits 64-bit).
+LIMIT_MAX = dict.fromkeys(LIMIT_FIELDS, 2**31 - 1) | {"included_credits": 2**63 - 1}
 
 
 def _clean(values: dict) -> dict:
@@ -35,6 +37,8 @@ def _clean(values: dict) -> dict:
         value = values.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[field] = "Enter a whole number, 0 or more."
+        elif value > LIMIT_MAX[field]:
+            errors[field] = f"Enter at most {LIMIT_MAX[field]:,}."
         clean[field] = value
     try:
         price = Decimal(str(values.get("price")))
