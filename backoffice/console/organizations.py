@@ -234,11 +234,17 @@ class OrganizationView(ConsoleModelView):
         return back
 
 
-def _number_of(form) -> PhoneNumber | None:
-    number_id = form.number.data
-    if not str(number_id or "").isdigit():
+def _row_id(value) -> int | None:
+    """A posted row id, or None when it isn't one (not ASCII digits, or too big for a key)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
-    return PhoneNumber.get_or_none(PhoneNumber.id == int(number_id))
+    return int(text)
+
+
+def _number_of(form) -> PhoneNumber | None:
+    number_id = _row_id(form.number.data)
+    return None if number_id is None else PhoneNumber.get_or_none(PhoneNumber.id == number_id)
 
 
 def _edit_details(form, organization):
@@ -249,8 +255,8 @@ def _edit_details(form, organization):
 
 
 def _change_plan(form, organization):
-    plan_id = form.plan.data
-    plan = Plan.get_or_none(Plan.id == int(plan_id)) if str(plan_id or "").isdigit() else None
+    plan_id = _row_id(form.plan.data)
+    plan = None if plan_id is None else Plan.get_or_none(Plan.id == plan_id)
     organizations.change_plan(staff_actor(), organization, plan)
     return f"{organization.name} is now on the {plan.name} plan."
 
