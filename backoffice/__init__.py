@@ -3,7 +3,7 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 from config import DEFAULT_SECRET_KEY, Config
 
@@ -88,6 +88,16 @@ def _register_request_hooks(app: Flask) -> None:
     def _session_rules():
         g.csp_nonce = secrets.token_urlsafe(16)
         enforce_session_lifetime()
+
+    @app.before_request
+    def _refuse_nul_characters():
+        # No form field may carry a NUL: PostgreSQL can neither store nor compare text holding
+        # one. The API checks its own inputs and names the field in a 422.
+        if request.path.startswith("/api/"):
+            return
+        submitted = (*request.args.items(multi=True), *request.form.items(multi=True))
+        if any("\x00" in name or "\x00" in value for name, value in submitted):
+            abort(400, "The request contains a NUL character.")
 
     @app.context_processor
     def _template_globals():
