@@ -422,6 +422,10 @@ def _clean_reason(reason) -> str:
     return reason
 
 
+# Far above any real grant, and far below what would overflow a 64-bit balance.
+GRANT_MAX = 1_000_000_000
+
+
 def _whole_number(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -441,6 +445,8 @@ def grant_credits(
     errors = {}
     if not _whole_number(amount) or amount <= 0:
         errors["amount"] = "Give a whole number of credits greater than 0."
+    elif amount > GRANT_MAX:
+        errors["amount"] = f"Grant at most {GRANT_MAX:,} credits at a time."
     elif max_amount is not None and amount > max_amount:
         errors["amount"] = f"You can grant at most {max_amount:,} credits at a time."
     try:
