@@ -125,7 +125,8 @@ def rate_limited_app(app, **overrides):
     try:
         with another_app(app, **config, **overrides) as limited:
             yield limited
-            limiter.reset()
+            if limiter.storage.check():  # a test may have pointed it at a Redis that is down
+                limiter.reset()
     finally:
         limiter.__dict__.clear()
         limiter.__dict__.update(saved)

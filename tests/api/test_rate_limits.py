@@ -123,3 +123,14 @@ def test_sign_in_forms_are_limited_per_ip(app, ctx, storage_config, path):
         assert elsewhere.status_code != 429
         # Showing the form is never limited.
         assert client.get(path).status_code == 200
+
+
+def test_redis_outage_falls_back_to_memory_not_500(app, ctx):
+    holder = key_for(make_org())
+    down = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1", "API_RATE_LIMIT": "2 per minute"}
+    with rate_limited_app(app, **down) as limited:
+        client = limited.test_client()
+        answers = [client.get("/api/v1/agents", headers=holder.headers) for _ in range(3)]
+        assert [response.status_code for response in answers] == [200, 200, 429]
+        form = {"email": "a@b.example", "password": "x"}
+        assert client.post("/login", data=form).status_code == 401
