@@ -928,20 +928,3 @@ def count_rows(path) -> int:
         handle.seek(0)
         head = handle.read(4096).decode("utf-8-sig", "replace")
     return lines - (1 if _sniff_format(path, head) == "csv" and lines else 0)
-
-
-__all__ = [
-    "ImportFileError",
-    "ImportReport",
-    "LedgerResult",
-    "RentalReport",
-    "adjust",
-    "call_credits",
-    "charge_number_rental",
-    "charge_rentals",
-    "grant_credits",
-    "import_calls",
-    "is_low_balance",
-    "record_call",
-    "renew_plan",
-]

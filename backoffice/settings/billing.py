@@ -91,7 +91,7 @@ def _page(filters: LedgerFilters):
     if before:
         rows, has_newer = ledger_newer_page(g.org, filters, before, PAGE_SIZE)
         newer = encode_cursor(rows[0]) if rows and has_newer else None
-        older = encode_cursor(rows[-1]) if rows else after
+        older = encode_cursor(rows[-1]) if rows else None
         return rows, newer, older
     rows, older = ledger_page(g.org, filters, after or None, PAGE_SIZE)
     newer = encode_cursor(rows[0]) if after and rows else None
