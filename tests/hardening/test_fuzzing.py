@@ -10,7 +10,7 @@ the pages that later show the data, contains the submitted markup unescaped.
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .forms_catalog import CASES, changes, new_world, restore, snapshot, submit
@@ -76,11 +76,25 @@ hostile_json = st.one_of(hostile_text, wrong_types)
 FUZZED_CASES = [item for items in CASES.values() for item in items if item.fuzz]
 
 
+def marked(valid_value: str):
+    """A valid value with markup around it, so that it is likely to be stored and shown."""
+    return st.sampled_from(
+        [f"{valid_value}{SCRIPT}", f"{SCRIPT}{valid_value}", f"{valid_value}{IMAGE}"]
+    )
+
+
+def marked_examples(item, valid: dict) -> list[dict]:
+    """One submission per fuzzed field, that field alone carrying markup around its value."""
+    return [{**valid, name: f"{valid.get(name, '')}{SCRIPT}{IMAGE}"} for name in item.fuzz]
+
+
 def payloads(item, valid: dict):
     """The case's valid payload with any of its fuzzed fields replaced by hostile values."""
     value = hostile_json if item.as_json else hostile_text
     fields = {
-        name: st.one_of(st.just(valid[name]), value) if name in valid else value
+        name: st.one_of(st.just(valid[name]), marked(valid[name]), value)
+        if name in valid
+        else value
         for name in item.fuzz
     }
     body = st.fixed_dictionaries({}, optional=fields).map(lambda drawn: {**valid, **drawn})
@@ -157,4 +171,6 @@ def test_hostile_values_never_break_a_form(app, ctx, item):
         finally:
             restore(baseline, after)
 
+    for payload in marked_examples(item, valid):
+        submission = example(payload=payload)(submission)
     submission()
