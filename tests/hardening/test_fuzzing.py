@@ -8,6 +8,7 @@ the pages that later show the data, contains the submitted markup unescaped.
 """
 
 import json
+import os
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 
 from .forms_catalog import CASES, changes, new_world, restore, snapshot, submit
 
-EXAMPLES_PER_FORM = 15
+# FUZZ_EXAMPLES=200 makes a deeper run; the default keeps the suite quick.
+EXAMPLES_PER_FORM = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
 # What would only be in a page if a submitted value were written out unescaped.
