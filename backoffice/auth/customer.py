@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -13,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import limiter
 from ..permissions import (
     SESSION_ORG,
     client_ip,
@@ -34,15 +32,11 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
+from .signin import login_form_answer, rate_limited
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_LOGIN_ERROR = "That email address and password don't match an account."
 RESET_SENT = "If an account exists for that address, we have sent it a link to reset the password."
-
-
-def _email_key() -> str:
-    return "login-email:" + (request.form.get("email") or "").strip().lower()
 
 
 def _sign_in(user, remember=False) -> None:
@@ -52,22 +46,15 @@ def _sign_in(user, remember=False) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_EMAIL_RATE_LIMIT"], methods=["POST"], key_func=_email_key
-)
+@rate_limited
 def login():
-    form = LoginForm()
-    default = url_for("settings.profile")
-    if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _sign_in(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), default))
-        form.password.errors.append(GENERIC_LOGIN_ERROR)
-        return render_template("auth/login.html", form=form), 401
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return login_form_answer(
+        LoginForm(),
+        accounts.authenticate,
+        lambda user, form: _sign_in(user, remember=form.remember.data),
+        "auth/login.html",
+        url_for("settings.profile"),
+    )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -81,10 +68,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_EMAIL_RATE_LIMIT"], methods=["POST"], key_func=_email_key
-)
+@rate_limited
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
