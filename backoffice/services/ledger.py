@@ -481,6 +481,8 @@ def adjust(
     errors = {}
     if not _whole_number(credits) or credits == 0:
         errors["credits"] = "Give a whole number of credits other than 0 (negative to take away)."
+    elif abs(credits) > GRANT_MAX:
+        errors["credits"] = f"Adjust by at most {GRANT_MAX:,} credits at a time."
     try:
         reason = _clean_reason(reason)
     except ValidationFailed as exc:
