@@ -84,7 +84,13 @@ def app(database_url, smtp_server):
 
 @contextmanager
 def another_app(app, **overrides):
-    """A second app (say with CSRF on); the shared database proxy is pointed back afterwards."""
+    """A second app (say with CSRF or rate limits on), undone afterwards.
+
+    Flask-Limiter keeps its storage, key prefix and on/off switch on the one shared `limiter`,
+    and the database proxy is shared too: both are put back as they were.
+    """
+    saved_limiter = dict(limiter.__dict__)
+    saved_limiter["_storage_options"] = dict(limiter._storage_options)
     other = make_test_app({**app.config, **overrides})
     try:
         yield other
@@ -93,6 +99,8 @@ def another_app(app, **overrides):
         if other_db is not app.extensions["peewee"] and hasattr(other_db, "close_all"):
             other_db.close_all()
         database.initialize(app.extensions["peewee"])
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved_limiter)
 
 
 @pytest.fixture(autouse=True)

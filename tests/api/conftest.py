@@ -114,19 +114,9 @@ def counting_queries():
 
 @contextmanager
 def rate_limited_app(app, **overrides):
-    """A second app with rate limits on; the shared limiter is put back as it was afterwards.
-
-    Flask-Limiter keeps its storage, key prefix and on/off switch on the one `limiter` object, so
-    a limited app would otherwise leave limits switched on for every later test.
-    """
-    saved = dict(limiter.__dict__)
-    saved["_storage_options"] = dict(limiter._storage_options)
+    """A second app with rate limits on, under a key prefix of its own."""
     config = {"RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-    try:
-        with another_app(app, **config, **overrides) as limited:
-            yield limited
-            if limiter.storage.check():  # a test may have pointed it at a Redis that is down
-                limiter.reset()
-    finally:
-        limiter.__dict__.clear()
-        limiter.__dict__.update(saved)
+    with another_app(app, **config, **overrides) as limited:
+        yield limited
+        if limiter.storage.check():  # a test may have pointed it at a Redis that is down
+            limiter.reset()
