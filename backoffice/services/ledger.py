@@ -33,6 +33,7 @@ from .periods import add_months, start_period
 REASON_MAX = 500
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 CALL_ID_MAX = 64
+MAX_CALL_SECONDS = 7 * 86_400  # a week: anything longer is a broken record, not a call
 IMPORT_FIELDS = (
     "call_id",
     "agent_id",
@@ -215,9 +216,11 @@ def _check_call_values(call_id, started_at, duration_seconds, direction, from_nu
     if (
         not isinstance(duration_seconds, int)
         or isinstance(duration_seconds, bool)
-        or duration_seconds < 0
+        or not 0 <= duration_seconds <= MAX_CALL_SECONDS
     ):
-        errors["duration_seconds"] = "Give the duration as a whole number of seconds, 0 or more."
+        errors["duration_seconds"] = (
+            f"Give the duration as a whole number of seconds from 0 to {MAX_CALL_SECONDS:,}."
+        )
     if direction not in DIRECTIONS:
         errors["direction"] = "The direction is inbound or outbound."
     for name, number in (("from_number", from_number), ("to_number", to_number)):
@@ -614,8 +617,8 @@ def parse_call_record(record: dict) -> tuple | str:
         duration = int(raw_duration)
     else:
         return f"duration_seconds {raw_duration!r} is not a whole number of seconds"
-    if duration < 0:
-        return f"duration_seconds {raw_duration!r} is negative"
+    if not 0 <= duration <= MAX_CALL_SECONDS:
+        return f"duration_seconds {raw_duration!r} is not between 0 and {MAX_CALL_SECONDS:,}"
     direction = str(values["direction"]).lower()
     if direction not in DIRECTIONS:
         return f"direction {direction!r} is not inbound or outbound"

@@ -105,6 +105,7 @@ def test_bad_rows_of_every_kind_are_reported_by_line_and_skipped(runner, ctx, tm
         f"call_u10,{a},{o}",  # 13: too few fields
         "x" * 70 + f",{a},{o},2026-11-02T10:00:00Z,5,inbound,+14155550100,+14155550199",  # 14
         row("call_ok2", a, o),  # 15
+        row("call_u11", a, o, duration=str(10**12)),  # 16
     ]
     result = import_file(runner, write_csv(tmp_path, lines))
     assert result.exit_code == 1
@@ -121,11 +122,12 @@ def test_bad_rows_of_every_kind_are_reported_by_line_and_skipped(runner, ctx, tm
         "line 12: missing call_id",
         "line 13: has 3 fields, expected 8",
         "line 14: call_id is longer than 64 characters",
+        "line 16: duration_seconds '1000000000000' is not between 0 and 604,800",
     ]
     for message in expected:
         assert message in result.output
     assert "2 calls imported" in result.output
-    assert "12 bad rows skipped" in result.output
+    assert "13 bad rows skipped" in result.output
     assert sorted(c.public_id for c in Call.select()) == ["call_ok", "call_ok2"]
     assert balance(other) == 0
     assert_balanced(org)
