@@ -83,7 +83,7 @@ def up(migrator, db):
     if isinstance(db, SqliteDatabase):
         LedgerSummaryPause.create(paused=False)
         db.execute_sql(
-            "CREATE TRIGGER ledger_entry_summary AFTER INSERT ON ledger_entry "  # noqa: S608 - constants
+            "CREATE TRIGGER ledger_entry_summary AFTER INSERT ON ledger_entry "  # noqa: S608  # nosec B608 - constants
             "WHEN NOT (SELECT paused FROM ledger_summary_pause) BEGIN "
             + UPSERT.format(slot=SQLITE_SLOT.format("NEW.created_at"))
             + " END"
