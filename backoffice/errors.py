@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .db import DATABASE_ERRORS
@@ -59,11 +59,14 @@ def register_error_handlers(app):
     def database_unavailable(exc):
         log.error("database unavailable: %s", exc)
         _release_broken_connection()
-        response = error_response(
-            503,
-            "service_unavailable",
-            "We can't reach our database right now. Please try again in a minute.",
-        )
+        message = "We can't reach our database right now. Please try again in a minute."
+        if wants_json():
+            response = error_response(503, "service_unavailable", message)
+        else:
+            # Straight from the Jinja environment: the usual context processors (the signed-in
+            # user, their organizations) would query the database that just failed.
+            page = current_app.jinja_env.get_template("errors/unavailable.html")
+            response = make_response(page.render(message=message), 503)
         return _with_header(response, "Retry-After", "30")
 
     for error_class in DATABASE_ERRORS:

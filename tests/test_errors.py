@@ -52,3 +52,15 @@ def test_dropped_connections_recover_on_their_own(app, client):
     statuses = [client.get("/settings/profile").status_code for _ in range(3)]
     assert statuses[-1] == 200
     assert statuses.count(503) <= 1
+
+
+def test_database_gone_answers_503_to_a_signed_in_user(app, client, tmp_path):
+    login(client, make_admin())
+    path = tmp_path / "gone.sqlite3"
+    path.mkdir()
+    with another_app(app, DATABASE_URL=f"sqlite:///{path}") as broken:
+        stranded = broken.test_client()
+        stranded.set_cookie("session", client.get_cookie("session").value)
+        response = stranded.get("/settings/profile")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)

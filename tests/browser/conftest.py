@@ -68,3 +68,18 @@ def page(chromium, live_server, ctx):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Tolerate the dev server leaving a static file to the garbage collector.
+
+    When Chromium abandons a request for a script or stylesheet (a page navigates on), the
+    threaded werkzeug server drops the half-sent file without closing it; that is the test
+    server's housekeeping, not the app's, so it must not fail an unrelated browser test.
+    """
+    marker = pytest.mark.filterwarnings(
+        r"ignore:Exception ignored in.*FileIO.*/static/:pytest.PytestUnraisableExceptionWarning"
+    )
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(marker)
