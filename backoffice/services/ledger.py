@@ -444,29 +444,15 @@ def grant_credits(
     idempotency_key: str | None = None,
 ) -> LedgerResult:
     """Give an organization credits, with a reason; max_amount caps what support staff grant."""
-    _staff_only(actor)
-    errors = {}
+    problem = None
     if not _whole_number(amount) or amount <= 0:
-        errors["amount"] = "Give a whole number of credits greater than 0."
+        problem = "Give a whole number of credits greater than 0."
     elif amount > GRANT_MAX:
-        errors["amount"] = f"Grant at most {GRANT_MAX:,} credits at a time."
+        problem = f"Grant at most {GRANT_MAX:,} credits at a time."
     elif max_amount is not None and amount > max_amount:
-        errors["amount"] = f"You can grant at most {max_amount:,} credits at a time."
-    try:
-        reason = _clean_reason(reason)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
-    return _post(
-        actor,
-        organization,
-        kind="credit_grant",
-        credits=amount,
-        key=idempotency_key or f"credit_grant:{uuid.uuid4().hex}",
-        action="credits.granted",
-        description=reason,
-        audit_after={"reason": reason},
+        problem = f"You can grant at most {max_amount:,} credits at a time."
+    return _staff_entry(
+        actor, organization, "credit_grant", "amount", amount, problem, reason, idempotency_key
     )
 
 
@@ -480,12 +466,25 @@ def adjust(
     idempotency_key: str | None = None,
 ) -> LedgerResult:
     """Correct a balance by a signed number of credits, with a reason (staff only)."""
-    _staff_only(actor)
-    errors = {}
+    problem = None
     if not _whole_number(credits) or credits == 0:
-        errors["credits"] = "Give a whole number of credits other than 0 (negative to take away)."
+        problem = "Give a whole number of credits other than 0 (negative to take away)."
     elif abs(credits) > GRANT_MAX:
-        errors["credits"] = f"Adjust by at most {GRANT_MAX:,} credits at a time."
+        problem = f"Adjust by at most {GRANT_MAX:,} credits at a time."
+    return _staff_entry(
+        actor, organization, "adjustment", "credits", credits, problem, reason, idempotency_key
+    )
+
+
+STAFF_ENTRY_ACTIONS = {"credit_grant": "credits.granted", "adjustment": "credits.adjusted"}
+
+
+def _staff_entry(
+    actor, organization, kind, field, credits, problem, reason, idempotency_key
+) -> LedgerResult:
+    """Post a staff grant or adjustment, refusing it with every problem found at once."""
+    _staff_only(actor)
+    errors = {field: problem} if problem else {}
     try:
         reason = _clean_reason(reason)
     except ValidationFailed as exc:
@@ -495,10 +494,10 @@ def adjust(
     return _post(
         actor,
         organization,
-        kind="adjustment",
+        kind=kind,
         credits=credits,
-        key=idempotency_key or f"adjustment:{uuid.uuid4().hex}",
-        action="credits.adjusted",
+        key=idempotency_key or f"{kind}:{uuid.uuid4().hex}",
+        action=STAFF_ENTRY_ACTIONS[kind],
         description=reason,
         audit_after={"reason": reason},
     )
