@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -110,6 +111,27 @@ wrk.headers["Content-Type"] = "application/json"
 {headers}
 {body}
 """
+
+
+def check_page(url, method, headers, body) -> None:
+    """One request before the load: the page must answer 2xx itself (not a redirect to log in)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        url,
+        data=body.encode() if body else None,
+        method=method,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    try:
+        status = urllib.request.build_opener(NoRedirect).open(request, timeout=10).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if not 200 <= status < 300:
+        raise SystemExit(f"{method} {url} answered {status} before the load started")
 
 
 def wrk_run(wrk, url, seconds, connections, method="GET", headers=None, body=None):
@@ -280,6 +302,8 @@ def main() -> int:
                 json.dumps({"name": "Renamed under load"}),
             ),
         }
+        for url, method, headers, body in pages.values():
+            check_page(url, method, headers, body)
         exports = [call_export(env, 2_000, n * 2_000) for n in range(2)]
         runs = {
             name: wrk_run(wrk, url, args.seconds, args.connections, method, headers, body)
