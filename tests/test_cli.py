@@ -8,6 +8,7 @@ from backoffice.models import (
     StaffUser,
     SupportRequest,
 )
+from backoffice.models.billing import LedgerSummary
 from backoffice.services.passwords import verify_password
 
 from .factories import make_plan
@@ -122,8 +123,13 @@ def test_seed_demo_fills_every_area_and_keeps_balances_exact(runner, ctx):
     assert LedgerEntry.select().count() == 300
     assert SupportRequest.select().count() == 4
     for org in Organization.select():
-        total = sum(e.credits for e in LedgerEntry.select().where(LedgerEntry.organization == org))
-        assert org.credit_balance == total
+        entries = LedgerEntry.select().where(LedgerEntry.organization == org)
+        assert org.credit_balance == sum(e.credits for e in entries)
+        summaries = LedgerSummary.select().where(LedgerSummary.organization == org)
+        assert sum(s.entries for s in summaries) == entries.count()
+        assert sum(s.credits_used for s in summaries) == -sum(
+            e.credits for e in entries if e.credits < 0
+        )
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert "already has data" in again.output

@@ -30,7 +30,8 @@ class Agent(BaseModel):
 
 class Call(BaseModel):
     public_id = CharField(max_length=64, unique=True)
-    organization = ForeignKeyField(Organization, backref="calls", on_delete="CASCADE")
+    # Indexed by the (organization, started_at) composite below.
+    organization = ForeignKeyField(Organization, backref="calls", on_delete="CASCADE", index=False)
     agent = ForeignKeyField(Agent, backref="calls", on_delete="CASCADE")
     started_at = DateTimeField()
     duration_seconds = IntegerField()

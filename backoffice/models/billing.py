@@ -46,11 +46,14 @@ class LedgerIsAppendOnly(RuntimeError):
 
 
 class LedgerEntry(BaseModel):
-    organization = ForeignKeyField(Organization, backref="ledger_entries", on_delete="RESTRICT")
+    # Indexed by the (organization, created_at, id) and (agent_id, created_at, id) composites.
+    organization = ForeignKeyField(
+        Organization, backref="ledger_entries", on_delete="RESTRICT", index=False
+    )
     created_at = DateTimeField(default=utcnow)
     kind = CharField(max_length=16)
     call_id = CharField(max_length=64, null=True, index=True)
-    agent_id = CharField(max_length=40, null=True, index=True)
+    agent_id = CharField(max_length=40, null=True)
     phone_number = CharField(max_length=20, null=True)
     duration_seconds = IntegerField(null=True)
     credits = BigIntegerField()

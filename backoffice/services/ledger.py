@@ -793,10 +793,10 @@ def _import_batch(actor: Actor, batch, directory: _Directory, report: ImportRepo
         stats["credits"] += credits
         stats["lines"] = [min(stats["lines"][0], line), max(stats["lines"][1], line)]
     _bulk_insert(Call, CALL_COLUMNS, call_rows)
-    _pause_summary_trigger(True)
+    pause_summary_trigger(True)
     _bulk_insert(LedgerEntry, ENTRY_COLUMNS, entry_rows)
-    _pause_summary_trigger(False)
-    _add_to_summaries(entry_rows)
+    pause_summary_trigger(False)
+    add_to_summaries(entry_rows)
     for org_id, stats in per_org.items():
         Organization.update(credit_balance=Organization.credit_balance + stats["credits"]).where(
             Organization.id == org_id
@@ -819,7 +819,7 @@ def _import_batch(actor: Actor, batch, directory: _Directory, report: ImportRepo
         report.organizations.add(org_id)
 
 
-def _pause_summary_trigger(paused: bool) -> None:
+def pause_summary_trigger(paused: bool) -> None:
     """Switch the ledger_summary trigger (migration 0005) off or on for this transaction only:
     a bulk insert adds up its batch once instead of once per row."""
     if isinstance(database.obj, SqliteDatabase):
@@ -842,7 +842,7 @@ ON CONFLICT (organization_id, slot, kind, agent_id) DO UPDATE SET
 """
 
 
-def _add_to_summaries(entry_rows: list[tuple]) -> None:
+def add_to_summaries(entry_rows: list[tuple]) -> None:
     """What the paused trigger would have added for entry_rows (ENTRY_COLUMNS order)."""
     slots: dict[tuple, list[int]] = {}
     for org_id, created_at, kind, _, agent_id, _, credits, *_ in entry_rows:
