@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -83,25 +84,37 @@ def session_cookie(base: str, login_path: str, email: str) -> str:
     return next(c.value for c in jar if c.name == "session")
 
 
-def make_api_key(env) -> tuple[str, str]:
-    """An API key for the first demo organization, and one of its agents' public ids."""
+def in_app(env, imports: str, body: str) -> list[str]:
+    """Run body inside the app (context and connection) in a fresh process; what it printed."""
     code = (
         "from backoffice import create_app\n"
         "from backoffice.extensions import database\n"
-        "from backoffice.models import Agent, Organization\n"
-        "from backoffice.services.api_keys import generate_key\n"
-        "from backoffice.services.base import Actor\n"
+        f"{imports}\n"
         "app = create_app()\n"
-        "with app.app_context(), database.connection_context():\n"
-        "    org = Organization.select().order_by(Organization.id).first()\n"
-        "    _, secret = generate_key(Actor.system('bench'), org, None)\n"
-        "    agent = Agent.select().where(Agent.organization == org).first()\n"
-        "    print(secret, agent.public_id)\n"
+        "with app.app_context(), database.connection_context():\n" + textwrap.indent(body, "    ")
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     )
-    secret, agent_id = out.stdout.split()[-2:]
+    return out.stdout.split()
+
+
+FIRST_ORG = "org = Organization.select().order_by(Organization.id).first()\n"
+FIRST_AGENT = "agent = Agent.select().where(Agent.organization == org).first()\n"
+
+
+def make_api_key(env) -> tuple[str, str]:
+    """An API key for the first demo organization, and one of its agents' public ids."""
+    secret, agent_id = in_app(
+        env,
+        "from backoffice.models import Agent, Organization\n"
+        "from backoffice.services.api_keys import generate_key\n"
+        "from backoffice.services.base import Actor",
+        FIRST_ORG
+        + "_, secret = generate_key(Actor.system('bench'), org, None)\n"
+        + FIRST_AGENT
+        + "print(secret, agent.public_id)\n",
+    )[-2:]
     return secret, agent_id
 
 
@@ -176,20 +189,11 @@ def parse_wrk(output: str) -> dict:
 
 def call_export(env, rows: int, offset: int) -> Path:
     """A telephony export of `rows` calls for the demo's first organization."""
-    code = (
-        "from backoffice import create_app\n"
-        "from backoffice.extensions import database\n"
-        "from backoffice.models import Agent, Organization\n"
-        "app = create_app()\n"
-        "with app.app_context(), database.connection_context():\n"
-        "    org = Organization.select().order_by(Organization.id).first()\n"
-        "    agent = Agent.select().where(Agent.organization == org).first()\n"
-        "    print(org.public_id, agent.public_id)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    org_id, agent_id = out.stdout.split()[-2:]
+    org_id, agent_id = in_app(
+        env,
+        "from backoffice.models import Agent, Organization",
+        FIRST_ORG + FIRST_AGENT + "print(org.public_id, agent.public_id)\n",
+    )[-2:]
     path = Path(tempfile.mkstemp(suffix=".csv")[1])
     lines = [
         "call_id,agent_id,organization_id,started_at,duration_seconds,direction,"
@@ -206,24 +210,20 @@ def call_export(env, rows: int, offset: int) -> Path:
 
 def check_writes(env, patches: int, in_flight: int) -> list[str]:
     """Problems with the data after the run: balances off, or API writes without their event."""
-    code = (
-        "from peewee import fn\n"
-        "from backoffice import create_app\n"
-        "from backoffice.extensions import database\n"
-        "from backoffice.models import AuditEvent, LedgerEntry, Organization\n"
-        "app = create_app()\n"
-        "with app.app_context(), database.connection_context():\n"
-        "    sums = dict(LedgerEntry.select(LedgerEntry.organization, fn.SUM(LedgerEntry.credits))"
-        ".group_by(LedgerEntry.organization).tuples())\n"
-        "    bad = [o.public_id for o in Organization.select() if o.credit_balance != "
-        "(sums.get(o.id) or 0)]\n"
-        "    updates = AuditEvent.select().where(AuditEvent.action == 'agent.updated').count()\n"
-        "    print(len(bad), updates)\n"
+    bad, updates = map(
+        int,
+        in_app(
+            env,
+            "from peewee import fn\n"
+            "from backoffice.models import AuditEvent, LedgerEntry, Organization",
+            "sums = dict(LedgerEntry.select(LedgerEntry.organization, fn.SUM(LedgerEntry.credits))"
+            ".group_by(LedgerEntry.organization).tuples())\n"
+            "bad = [o.public_id for o in Organization.select() if o.credit_balance != "
+            "(sums.get(o.id) or 0)]\n"
+            "updates = AuditEvent.select().where(AuditEvent.action == 'agent.updated').count()\n"
+            "print(len(bad), updates)\n",
+        )[-2:],
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    bad, updates = map(int, out.stdout.split()[-2:])
     problems = []
     if bad:
         problems.append(f"{bad} organizations' balance differs from the sum of their ledger")
