@@ -226,7 +226,8 @@ def seed(orgs: int = 12, ledger_entries: int = 20_000, rng: random.Random | None
             if index >= len(COMPANY_WORDS) * len(SUFFIXES):
                 name = f"{name} {index}"
             country, currency, timezone = LOCALES[index % len(LOCALES)]
-            plan = plans[0 if index % 5 == 4 else (index % 3)]
+            # Acme (the demo admin's organization) is on Growth; the rest spread over the plans.
+            plan = plans[1] if index == 0 else plans[0 if index % 5 == 4 else (index % 3)]
             start = now - timedelta(days=rng.randint(1, 27))
             org_rows.append(
                 (
@@ -360,8 +361,12 @@ def _seed_people(org_list, password_hash, now, rng):
         ],
         invitations,
     )
+    limits = {plan.id: plan for plan in Plan.select()}
+    # Usage below each plan's limit, some of it close to the limit so the warning shows.
     counters = [
-        (org.id, metric, rng.randint(0, 30), now) for org in org_list for metric in USAGE_METRICS
+        (org.id, metric, rng.randint(0, limits[org.plan_id].limit_for(metric)), now)
+        for org in org_list
+        for metric in USAGE_METRICS
     ]
     _bulk(
         UsageCounter,
@@ -387,8 +392,10 @@ def _seed_people(org_list, password_hash, now, rng):
 
 def _seed_agents(org_list, now, rng):
     rows = []
+    limits = {plan.id: plan for plan in Plan.select()}
     for org in org_list:
-        for n in range(rng.randint(1, 3) if len(org_list) > 100 else rng.randint(2, 5)):
+        most = min(limits[org.plan_id].max_agents, 3 if len(org_list) > 100 else 5)
+        for n in range(rng.randint(1, most)):
             rows.append(
                 (
                     new_public_id("agent"),
