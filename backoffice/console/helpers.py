@@ -39,3 +39,12 @@ def when(value) -> str:
 
 def when_column(view, context, model, name):
     return when(getattr(model, name))
+
+
+def organization_in_field(field) -> Organization | None:
+    """The organization whose public ID a form field holds, or None with the field's error set."""
+    public_id = (field.data or "").strip()
+    organization = Organization.get_or_none(Organization.public_id == public_id)
+    if organization is None:
+        field.errors = [f"There is no organization {public_id or 'with that ID'}."]
+    return organization

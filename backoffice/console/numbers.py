@@ -16,7 +16,7 @@ from ..services import numbers
 from ..services.errors import ServiceError
 from .base import ConsoleForm, ConsoleModelView, flash_refusal
 from .forms import AssignNumberForm, EmptyForm
-from .helpers import org_column, when_column
+from .helpers import org_column, organization_in_field, when_column
 
 
 class AddNumberForm(ConsoleForm):
@@ -80,13 +80,8 @@ class PhoneNumberView(ConsoleModelView):
         number = self._load(number_id)
         form = AssignNumberForm()
         if request.method == "POST" and form.validate():
-            public_id = (form.organization.data or "").strip()
-            organization = Organization.get_or_none(Organization.public_id == public_id)
-            if organization is None:
-                form.organization.errors = [
-                    f"There is no organization {public_id or 'with that ID'}."
-                ]
-            else:
+            organization = organization_in_field(form.organization)
+            if organization is not None:
                 try:
                     numbers.assign_number(staff_actor(), number, organization)
                 except ServiceError as exc:

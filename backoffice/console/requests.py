@@ -24,7 +24,7 @@ from ..services.requests import KIND_LABELS
 from ..services.usage import usage_for
 from .base import ConsoleModelView, QueryOptionsFilter, flash_form_errors, flash_refusal
 from .forms import FulfilForm, LogRequestForm, RejectForm
-from .helpers import org_column, when_column
+from .helpers import org_column, organization_in_field, when_column
 
 STATE_LABELS = {
     "open": "Open",
@@ -235,13 +235,8 @@ class RequestView(ConsoleModelView):
         if request.method == "GET" and request.args.get("org"):
             form.organization.data = request.args["org"]
         if request.method == "POST" and form.validate():
-            public_id = (form.organization.data or "").strip()
-            organization = Organization.get_or_none(Organization.public_id == public_id)
-            if organization is None:
-                form.organization.errors = [
-                    f"There is no organization {public_id or 'with that ID'}."
-                ]
-            else:
+            organization = organization_in_field(form.organization)
+            if organization is not None:
                 try:
                     item = requests.log_request(
                         staff_actor(),
