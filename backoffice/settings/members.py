@@ -129,27 +129,29 @@ def members_leave():
     return redirect(url_for("settings.profile"))
 
 
-@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
-@admin_required
-def members_resend_invitation(invitation_id):
+def _invitation_action(invitation_id: int, perform, done: str):
+    """Run one service on an invitation of this organization and say what happened."""
     invitation = _invitation_or_404(invitation_id)
     try:
-        team.resend_invitation(user_actor(), invitation)
+        perform(user_actor(), invitation)
     except ServiceError as exc:
         flash(exc.message, "danger")
         return _page(), exc.status
-    flash(f"Invitation sent again to {invitation.email}.", "success")
+    flash(done.format(email=invitation.email), "success")
     return redirect(url_for(BACK))
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@admin_required
+def members_resend_invitation(invitation_id):
+    return _invitation_action(
+        invitation_id, team.resend_invitation, "Invitation sent again to {email}."
+    )
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @admin_required
 def members_revoke_invitation(invitation_id):
-    invitation = _invitation_or_404(invitation_id)
-    try:
-        team.revoke_invitation(user_actor(), invitation)
-    except ServiceError as exc:
-        flash(exc.message, "danger")
-        return _page(), exc.status
-    flash(f"The invitation for {invitation.email} has been revoked.", "success")
-    return redirect(url_for(BACK))
+    return _invitation_action(
+        invitation_id, team.revoke_invitation, "The invitation for {email} has been revoked."
+    )
